@@ -1,0 +1,153 @@
+//! `evm-ee`: the project's command-line tool. Today: the ethereum/tests conformance suites on
+//! evm-core, with per-fork tables, a progress bar and a `--json` report.
+//!
+//! Dependencies and why: `clap` (arguments and `--help`), `indicatif` (progress bars),
+//! `serde_json` (the `--json` report), `ethtests` and `evm-core` (the work itself).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use ethtests::{Progress, Report, RunOptions};
+use evm_core::SpecId;
+
+/// An Ethereum execution environment toolkit: run the ethereum/tests conformance suites against
+/// evm-core, the Frontier..Cancun state transition built on the rust-ethereum `evm` interpreter.
+#[derive(Parser, Debug)]
+#[command(name = "evm-ee", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run an ethereum/tests conformance suite. Fixture folders come from
+    /// `../shared/ethtests/unpack.sh DEST` or a clone of ethereum/tests and ethereum/legacytests.
+    #[command(subcommand)]
+    Ethtests(Suite),
+}
+
+#[derive(Subcommand, Debug)]
+enum Suite {
+    /// GeneralStateTests: every (test, fork, data/gas/value) case; checks the post-state root,
+    /// the logs hash and expected exceptions.
+    State(SuiteArgs),
+}
+
+#[derive(Args, Debug)]
+struct SuiteArgs {
+    /// Fixture files or folders (searched recursively for .json files).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Only run this fork (fixture names such as Cancun, EIP150, ConstantinopleFix, or aliases
+    /// such as Petersburg, Merge).
+    #[arg(long, value_parser = parse_fork)]
+    fork: Option<SpecId>,
+    /// Only run cases whose file path or test name contains this text.
+    #[arg(long)]
+    filter: Option<String>,
+    /// Print one JSON object with the counts and every failure instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Never show the progress bar (it is shown only when stderr is a terminal anyway).
+    #[arg(long)]
+    no_progress: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+fn parse_fork(name: &str) -> Result<SpecId, String> {
+    SpecId::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = SpecId::ALL.iter().map(|s| s.fixture_name()).collect();
+        format!("unknown fork {name:?}; known forks: {}", known.join(", "))
+    })
+}
+
+/// An indicatif bar fed by the runners.
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, files: usize) {
+        self.0.set_length(files as u64);
+    }
+
+    fn file_done(&self) {
+        self.0.inc(1);
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Ethtests(suite) => run_suite(suite),
+    }
+}
+
+fn run_suite(suite: Suite) -> ExitCode {
+    let (args, runner): (
+        &SuiteArgs,
+        fn(&[PathBuf], &RunOptions) -> std::io::Result<Report>,
+    ) = match &suite {
+        Suite::State(args) => (args, ethtests::state::run),
+    };
+    for path in &args.paths {
+        if !path.exists() {
+            eprintln!(
+                "error: {} does not exist.\nGet the fixtures with `../shared/ethtests/unpack.sh fixtures` \
+                 (or clone ethereum/tests and ethereum/legacytests) and pass a folder such as \
+                 fixtures/ethereum-tests/GeneralStateTests.",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(threads) = args.threads
+        && let Err(error) = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+    {
+        eprintln!("error: cannot set up {threads} threads: {error}");
+        return ExitCode::from(2);
+    }
+    let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} files {elapsed} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let options = RunOptions {
+        fork: args.fork,
+        filter: args.filter.clone(),
+        progress: bar
+            .clone()
+            .map(|bar| Arc::new(Bar(bar)) as Arc<dyn Progress>),
+    };
+    let report = match runner(&args.paths, &options) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        println!("{report}");
+    }
+    if report.is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,225 @@
+//! The summary every suite runner produces: counts per fork and the failures, printed as a table for
+//! people or as one JSON object for machines.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+/// Outcome of one case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The case behaved as the fixture says.
+    Passed,
+    /// The case did not; the reason says how.
+    Failed(String),
+    /// The case was not run; the reason says why (only an unsupported fork qualifies).
+    Skipped(String),
+}
+
+/// One case's identity and outcome.
+#[derive(Clone, Debug)]
+pub struct CaseResult {
+    /// Fixture file, relative to the folder given on the command line when possible.
+    pub file: String,
+    /// Test name inside the file.
+    pub test: String,
+    /// Fork name as the fixture writes it.
+    pub fork: String,
+    /// Case index within the test and fork, e.g. `d0g0v0` for state tests (empty if none).
+    pub index: String,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+/// Counts for one fork.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ForkCounts {
+    /// Cases that passed.
+    pub passed: usize,
+    /// Cases that failed.
+    pub failed: usize,
+    /// Cases skipped.
+    pub skipped: usize,
+}
+
+/// A failed case, as listed in the JSON report.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Failure {
+    /// Fixture file.
+    pub file: String,
+    /// Test name.
+    pub test: String,
+    /// Fork name.
+    pub fork: String,
+    /// Case index.
+    pub index: String,
+    /// Why it failed.
+    pub reason: String,
+}
+
+/// The whole run: `{"suite":..,"total":..,"passed":..,"failed":..,"skipped":..,"forks":{..},"failures":[..]}`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Report {
+    /// Suite name: `state`, `transaction`, `trie`, `rlp`, `blockchain`.
+    pub suite: String,
+    /// All cases seen.
+    pub total: usize,
+    /// Cases passed.
+    pub passed: usize,
+    /// Cases failed.
+    pub failed: usize,
+    /// Cases skipped.
+    pub skipped: usize,
+    /// Counts per fork (sorted by name).
+    pub forks: BTreeMap<String, ForkCounts>,
+    /// Every failure, in file/test/fork/index order.
+    pub failures: Vec<Failure>,
+    /// Skip reasons with how many cases each covers (not part of the JSON shape the issue fixes,
+    /// but a skip without a visible reason is not acceptable).
+    pub skip_reasons: BTreeMap<String, usize>,
+}
+
+impl Report {
+    /// Builds the report from case results in any order; the output is sorted so that two runs
+    /// of the same fixtures print the same report whatever the thread schedule was.
+    pub fn from_results(suite: &str, mut results: Vec<CaseResult>) -> Report {
+        results.sort_by(|a, b| {
+            (&a.file, &a.test, &a.fork, &a.index).cmp(&(&b.file, &b.test, &b.fork, &b.index))
+        });
+        let mut report = Report {
+            suite: suite.to_string(),
+            total: results.len(),
+            passed: 0,
+            failed: 0,
+            skipped: 0,
+            forks: BTreeMap::new(),
+            failures: Vec::new(),
+            skip_reasons: BTreeMap::new(),
+        };
+        for result in results {
+            let counts = report.forks.entry(result.fork.clone()).or_default();
+            match result.outcome {
+                Outcome::Passed => {
+                    counts.passed += 1;
+                    report.passed += 1;
+                }
+                Outcome::Skipped(reason) => {
+                    counts.skipped += 1;
+                    report.skipped += 1;
+                    *report.skip_reasons.entry(reason).or_default() += 1;
+                }
+                Outcome::Failed(reason) => {
+                    counts.failed += 1;
+                    report.failed += 1;
+                    report.failures.push(Failure {
+                        file: result.file,
+                        test: result.test,
+                        fork: result.fork,
+                        index: result.index,
+                        reason,
+                    });
+                }
+            }
+        }
+        report
+    }
+
+    /// The JSON object of the issue's shape (`skip_reasons` omitted when empty).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if self.skip_reasons.is_empty()
+            && let Some(object) = value.as_object_mut()
+        {
+            object.remove("skip_reasons");
+        }
+        value
+    }
+
+    /// True when nothing failed.
+    pub fn is_success(&self) -> bool {
+        self.failed == 0
+    }
+}
+
+impl fmt::Display for Report {
+    /// A table per fork, the first failures, then the closing line `N passed, N failed, N skipped`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{:<20} {:>9} {:>9} {:>9}",
+            "fork", "passed", "failed", "skipped"
+        )?;
+        for (fork, counts) in &self.forks {
+            writeln!(
+                f,
+                "{:<20} {:>9} {:>9} {:>9}",
+                fork, counts.passed, counts.failed, counts.skipped
+            )?;
+        }
+        for (reason, count) in &self.skip_reasons {
+            writeln!(f, "skipped {count}: {reason}")?;
+        }
+        const SHOWN: usize = 50;
+        for failure in self.failures.iter().take(SHOWN) {
+            writeln!(
+                f,
+                "FAIL {} :: {} [{}] {}: {}",
+                failure.file, failure.test, failure.fork, failure.index, failure.reason
+            )?;
+        }
+        if self.failures.len() > SHOWN {
+            writeln!(
+                f,
+                "... and {} more failures (use --json for all)",
+                self.failures.len() - SHOWN
+            )?;
+        }
+        write!(
+            f,
+            "{}: {} passed, {} failed, {} skipped",
+            self.suite, self.passed, self.failed, self.skipped
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(fork: &str, outcome: Outcome) -> CaseResult {
+        CaseResult {
+            file: "f.json".into(),
+            test: "t".into(),
+            fork: fork.into(),
+            index: "d0g0v0".into(),
+            outcome,
+        }
+    }
+
+    #[test]
+    fn counts_and_json_shape() {
+        let report = Report::from_results(
+            "state",
+            vec![
+                case("Cancun", Outcome::Passed),
+                case("Cancun", Outcome::Failed("root".into())),
+                case("Berlin", Outcome::Skipped("why".into())),
+            ],
+        );
+        assert_eq!(
+            (report.total, report.passed, report.failed, report.skipped),
+            (3, 1, 1, 1)
+        );
+        let json = report.to_json();
+        assert_eq!(json["suite"], "state");
+        assert_eq!(json["forks"]["Cancun"]["failed"], 1);
+        assert_eq!(json["failures"][0]["reason"], "root");
+        assert!(!report.is_success());
+        assert!(
+            report
+                .to_string()
+                .ends_with("state: 1 passed, 1 failed, 1 skipped")
+        );
+    }
+}

@@ -1,0 +1,482 @@
+//! GeneralStateTests: every (test, fork, data/gas/value index) case executes one transaction on the
+//! `pre` state; the post-state root and the logs hash must equal the fixture's, and a case with
+//! `expectException` must be rejected as an invalid transaction.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use evm_core::precompiles::NativePrecompiles;
+use evm_core::state::InMemoryAccount;
+use evm_core::tx::{AccessListItem, GasPrice, TxEnv, TxKind, TxType};
+use evm_core::{BlockEnv, BlockGasLeft, InMemoryState, SpecId, TransactError};
+use primitive_types::{H160, H256, U256};
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::json::{self, FieldError};
+use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, collect_json_files};
+
+/// State tests use chain id 1.
+const CHAIN_ID: u64 = 1;
+
+/// Runs every state test case under `paths` (files or folders, recursively).
+pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
+    let files = collect_json_files(paths)?;
+    options.start(files.len());
+    let results: Vec<CaseResult> = files
+        .par_iter()
+        .flat_map_iter(|file| {
+            let results = run_file(file, options);
+            options.file_done();
+            results
+        })
+        .collect();
+    Ok(Report::from_results("state", results))
+}
+
+/// Runs all cases of one fixture file.
+pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<CaseResult> {
+    let fail_file = |reason: String| {
+        vec![CaseResult {
+            file: file.display.clone(),
+            test: String::new(),
+            fork: "-".into(),
+            index: String::new(),
+            outcome: Outcome::Failed(reason),
+        }]
+    };
+    let text = match std::fs::read_to_string(&file.path) {
+        Ok(text) => text,
+        Err(error) => return fail_file(format!("cannot read: {error}")),
+    };
+    let tests: BTreeMap<String, Value> = match serde_json::from_str(&text) {
+        Ok(tests) => tests,
+        Err(error) => return fail_file(format!("not a state test file: {error}")),
+    };
+    let mut results = Vec::new();
+    for (name, test) in &tests {
+        if !options.matches(&file.display, name) {
+            continue;
+        }
+        let cases = match expand_cases(test, options) {
+            Ok(cases) => cases,
+            Err(error) => {
+                results.push(CaseResult {
+                    file: file.display.clone(),
+                    test: name.clone(),
+                    fork: "-".into(),
+                    index: String::new(),
+                    outcome: Outcome::Failed(format!("malformed test: {error}")),
+                });
+                continue;
+            }
+        };
+        let pre = match parse_pre(test) {
+            Ok(pre) => pre,
+            Err(error) => {
+                results.extend(cases.iter().map(|case| CaseResult {
+                    file: file.display.clone(),
+                    test: name.clone(),
+                    fork: case.fork_name.clone(),
+                    index: case.index.clone(),
+                    outcome: Outcome::Failed(format!("malformed pre-state: {error}")),
+                }));
+                continue;
+            }
+        };
+        let case_results: Vec<CaseResult> = cases
+            .par_iter()
+            .map(|case| CaseResult {
+                file: file.display.clone(),
+                test: name.clone(),
+                fork: case.fork_name.clone(),
+                index: case.index.clone(),
+                outcome: run_case(test, &pre, case),
+            })
+            .collect();
+        results.extend(case_results);
+    }
+    results
+}
+
+/// One post entry of one fork.
+struct Case<'a> {
+    fork_name: String,
+    spec: Option<SpecId>,
+    index: String,
+    post: &'a Value,
+    data: usize,
+    gas: usize,
+    value: usize,
+}
+
+fn expand_cases<'a>(test: &'a Value, options: &RunOptions) -> Result<Vec<Case<'a>>, FieldError> {
+    let posts = test
+        .get("post")
+        .and_then(Value::as_object)
+        .ok_or_else(|| FieldError {
+            field: "post".into(),
+            problem: "missing",
+            value: String::new(),
+        })?;
+    let mut cases = Vec::new();
+    for (fork_name, entries) in posts {
+        let spec = SpecId::from_name(fork_name);
+        if let (Some(wanted), Some(spec)) = (options.fork, spec)
+            && wanted != spec
+        {
+            continue;
+        }
+        if options.fork.is_some() && spec.is_none() {
+            continue;
+        }
+        for entry in entries.as_array().into_iter().flatten() {
+            let index = |key: &str| {
+                entry
+                    .get("indexes")
+                    .and_then(|i| i.get(key))
+                    .and_then(Value::as_u64)
+                    .map(|i| i as usize)
+                    .ok_or_else(|| FieldError {
+                        field: format!("indexes.{key}"),
+                        problem: "missing",
+                        value: String::new(),
+                    })
+            };
+            let (data, gas, value) = (index("data")?, index("gas")?, index("value")?);
+            cases.push(Case {
+                fork_name: fork_name.clone(),
+                spec,
+                index: format!("d{data}g{gas}v{value}"),
+                post: entry,
+                data,
+                gas,
+                value,
+            });
+        }
+    }
+    Ok(cases)
+}
+
+/// The `pre` accounts of a test.
+pub fn parse_pre(test: &Value) -> Result<InMemoryState, FieldError> {
+    let pre = test
+        .get("pre")
+        .and_then(Value::as_object)
+        .ok_or_else(|| FieldError {
+            field: "pre".into(),
+            problem: "missing",
+            value: String::new(),
+        })?;
+    let mut accounts = BTreeMap::new();
+    for (address, account) in pre {
+        let address = json::address("pre address", address)?;
+        let mut storage = BTreeMap::new();
+        if let Some(slots) = account.get("storage").and_then(Value::as_object) {
+            for (key, value) in slots {
+                let value = value.as_str().unwrap_or_default();
+                storage.insert(
+                    json::h256_from_number("storage key", key)?,
+                    json::h256_from_number("storage value", value)?,
+                );
+            }
+        }
+        accounts.insert(
+            address,
+            InMemoryAccount {
+                nonce: json::u64("nonce", json::str_at(account, "nonce")?)?,
+                balance: json::u256("balance", json::str_at(account, "balance")?)?,
+                code: json::bytes("code", json::str_at(account, "code")?)?,
+                storage,
+            },
+        );
+    }
+    Ok(InMemoryState::new(accounts))
+}
+
+fn run_case(test: &Value, pre: &InMemoryState, case: &Case<'_>) -> Outcome {
+    let Some(spec) = case.spec else {
+        return Outcome::Skipped(format!("fork {} is not supported", case.fork_name));
+    };
+    let expect_exception = json::opt_str_at(case.post, "expectException");
+    let env = match block_env(test, spec) {
+        Ok(env) => env,
+        Err(error) => return Outcome::Failed(format!("malformed env: {error}")),
+    };
+    let tx = match tx_env(test, case) {
+        Ok(tx) => tx,
+        // A value the transaction format cannot carry (for example a 257-bit value) is what some
+        // exception cases test: such a transaction cannot even be decoded.
+        Err(error) => {
+            return match expect_exception {
+                Some(_) => Outcome::Passed,
+                None => Outcome::Failed(format!("malformed transaction: {error}")),
+            };
+        }
+    };
+    let mut state = pre.clone();
+    for number in env.number.saturating_sub(256)..env.number {
+        state
+            .block_hashes
+            .insert(number, state_test_block_hash(number));
+    }
+    let result = evm_core::transact(
+        &mut state,
+        &env,
+        spec,
+        &NativePrecompiles,
+        &tx,
+        BlockGasLeft::whole_block(&env),
+    );
+    let logs = match (result, expect_exception) {
+        (Err(TransactError::Invalid(_)), Some(_)) => {
+            touch_coinbase(&mut state, env.coinbase, spec);
+            Vec::new()
+        }
+        (Err(TransactError::Invalid(invalid)), None) => {
+            return Outcome::Failed(format!("transaction rejected: {invalid}"));
+        }
+        (Err(error), _) => return Outcome::Failed(error.to_string()),
+        (Ok(_), Some(exception)) => {
+            return Outcome::Failed(format!(
+                "expected exception {exception}, transaction was accepted"
+            ));
+        }
+        (Ok(outcome), None) => outcome.logs,
+    };
+    let expected_root = match json::str_at(case.post, "hash").and_then(|h| json::h256("hash", h)) {
+        Ok(root) => root,
+        Err(error) => return Outcome::Failed(format!("malformed post: {error}")),
+    };
+    let root = state.state_root();
+    if root != expected_root {
+        return Outcome::Failed(format!("state root {root:?} != expected {expected_root:?}"));
+    }
+    if let Some(expected_logs) = json::opt_str_at(case.post, "logs") {
+        let logs_hash = evm_core::logs::logs_hash(&logs);
+        match json::h256("logs", expected_logs) {
+            Ok(expected) if expected == logs_hash => {}
+            Ok(expected) => {
+                return Outcome::Failed(format!(
+                    "logs hash {logs_hash:?} != expected {expected:?}"
+                ));
+            }
+            Err(error) => return Outcome::Failed(format!("malformed post: {error}")),
+        }
+    }
+    Outcome::Passed
+}
+
+/// The fixtures of a rejected transaction were filled by clients that still pay the coinbase a zero
+/// reward: the touch creates an absent coinbase before EIP-158 and removes an empty one after.
+/// This belongs to the test harness, not to consensus, so it lives here.
+fn touch_coinbase(state: &mut InMemoryState, coinbase: H160, spec: SpecId) {
+    let eip158 = spec.is_enabled_in(SpecId::SpuriousDragon);
+    match state.accounts.get(&coinbase) {
+        None if !eip158 => {
+            state.accounts.insert(coinbase, InMemoryAccount::default());
+        }
+        Some(account)
+            if eip158
+                && account.nonce == 0
+                && account.balance.is_zero()
+                && account.code.is_empty() =>
+        {
+            state.accounts.remove(&coinbase);
+        }
+        _ => {}
+    }
+}
+
+/// State tests fill BLOCKHASH with `keccak256(decimal(number))`, as geth's state test runner does.
+fn state_test_block_hash(number: u64) -> H256 {
+    witness::keccak256(number.to_string().as_bytes())
+}
+
+fn block_env(test: &Value, spec: SpecId) -> Result<BlockEnv, FieldError> {
+    let env = test.get("env").ok_or_else(|| FieldError {
+        field: "env".into(),
+        problem: "missing",
+        value: String::new(),
+    })?;
+    let opt = |key: &str| json::opt_str_at(env, key);
+    Ok(BlockEnv {
+        number: json::u64("currentNumber", json::str_at(env, "currentNumber")?)?,
+        coinbase: json::address("currentCoinbase", json::str_at(env, "currentCoinbase")?)?,
+        timestamp: json::u64_saturating(
+            "currentTimestamp",
+            json::str_at(env, "currentTimestamp")?,
+        )?,
+        difficulty: match opt("currentDifficulty") {
+            Some(text) => json::u256("currentDifficulty", text)?,
+            None => U256::zero(),
+        },
+        prevrandao: opt("currentRandom")
+            .map(|r| json::h256_from_number("currentRandom", r))
+            .transpose()?,
+        gas_limit: json::u64_saturating("currentGasLimit", json::str_at(env, "currentGasLimit")?)?,
+        base_fee: match opt("currentBaseFee") {
+            Some(text) if spec.is_enabled_in(SpecId::London) => json::u256("currentBaseFee", text)?,
+            _ => U256::zero(),
+        },
+        excess_blob_gas: if spec.is_enabled_in(SpecId::Cancun) {
+            Some(match opt("currentExcessBlobGas") {
+                Some(text) => json::u64("currentExcessBlobGas", text)?,
+                None => 0,
+            })
+        } else {
+            None
+        },
+        chain_id: CHAIN_ID,
+    })
+}
+
+fn tx_env(test: &Value, case: &Case<'_>) -> Result<TxEnv, FieldError> {
+    let tx = test.get("transaction").ok_or_else(|| FieldError {
+        field: "transaction".into(),
+        problem: "missing",
+        value: String::new(),
+    })?;
+    let pick = |key: &str, index: usize| -> Result<&str, FieldError> {
+        tx.get(key)
+            .and_then(Value::as_array)
+            .and_then(|values| values.get(index))
+            .and_then(Value::as_str)
+            .ok_or_else(|| FieldError {
+                field: format!("transaction.{key}[{index}]"),
+                problem: "missing",
+                value: String::new(),
+            })
+    };
+    let data = json::bytes("data", pick("data", case.data)?)?;
+    let gas_limit = json::u64("gasLimit", pick("gasLimit", case.gas)?)?;
+    let value = json::u256("value", pick("value", case.value)?)?;
+    let caller = match json::opt_str_at(tx, "sender") {
+        Some(sender) => json::address("sender", sender)?,
+        None => sender_of_secret_key(json::str_at(tx, "secretKey")?)?,
+    };
+    let kind = match json::opt_str_at(tx, "to") {
+        Some(to) if !to.is_empty() && to != "0x" => TxKind::Call(json::address("to", to)?),
+        _ => TxKind::Create,
+    };
+    let access_list = match tx
+        .get("accessLists")
+        .and_then(Value::as_array)
+        .and_then(|lists| lists.get(case.data))
+    {
+        Some(Value::Array(items)) => Some(parse_access_list(items)?),
+        _ => None,
+    };
+    let blob_hashes = match tx.get("blobVersionedHashes").and_then(Value::as_array) {
+        Some(hashes) => Some(
+            hashes
+                .iter()
+                .map(|h| json::h256("blobVersionedHashes", h.as_str().unwrap_or_default()))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        None => None,
+    };
+    let fee_market = match (
+        json::opt_str_at(tx, "maxFeePerGas"),
+        json::opt_str_at(tx, "maxPriorityFeePerGas"),
+    ) {
+        (Some(max_fee), Some(tip)) => Some(GasPrice::FeeMarket {
+            max_fee: json::u256("maxFeePerGas", max_fee)?,
+            max_priority_fee: json::u256("maxPriorityFeePerGas", tip)?,
+        }),
+        _ => None,
+    };
+    let (tx_type, gas_price) = match (blob_hashes.is_some(), fee_market) {
+        (true, Some(price)) => (TxType::Blob, price),
+        (false, Some(price)) => (TxType::DynamicFee, price),
+        (_, None) => {
+            let price = GasPrice::Legacy(json::u256("gasPrice", json::str_at(tx, "gasPrice")?)?);
+            (
+                if access_list.is_some() {
+                    TxType::AccessList
+                } else {
+                    TxType::Legacy
+                },
+                price,
+            )
+        }
+    };
+    Ok(TxEnv {
+        tx_type,
+        caller,
+        nonce: json::u64("nonce", json::str_at(tx, "nonce")?)?,
+        gas_limit,
+        gas_price,
+        kind,
+        value,
+        data,
+        access_list: access_list.unwrap_or_default(),
+        max_fee_per_blob_gas: match json::opt_str_at(tx, "maxFeePerBlobGas") {
+            Some(fee) => json::u256("maxFeePerBlobGas", fee)?,
+            None => U256::zero(),
+        },
+        blob_versioned_hashes: blob_hashes.unwrap_or_default(),
+    })
+}
+
+fn parse_access_list(items: &[Value]) -> Result<Vec<AccessListItem>, FieldError> {
+    items
+        .iter()
+        .map(|item| {
+            Ok(AccessListItem {
+                address: json::address("accessList address", json::str_at(item, "address")?)?,
+                storage_keys: item
+                    .get("storageKeys")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|key| {
+                        json::h256_from_number("storageKey", key.as_str().unwrap_or_default())
+                    })
+                    .collect::<Result<_, _>>()?,
+            })
+        })
+        .collect()
+}
+
+/// The address of the key that signs a state test's transaction.
+fn sender_of_secret_key(secret: &str) -> Result<H160, FieldError> {
+    let bad = |problem| FieldError {
+        field: "secretKey".into(),
+        problem,
+        value: secret.into(),
+    };
+    let raw = json::bytes("secretKey", secret)?;
+    let key = k256::ecdsa::SigningKey::from_slice(&raw).map_err(|_| bad("not a secp256k1 key"))?;
+    let point = key.verifying_key().to_encoded_point(false);
+    let hash = witness::keccak256(
+        point
+            .as_bytes()
+            .get(1..)
+            .ok_or_else(|| bad("bad public key"))?,
+    );
+    Ok(H160::from_slice(&hash.as_bytes()[12..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_key_gives_the_usual_test_sender() {
+        // The key every ethereum/tests filler uses for its transactions.
+        let sender = sender_of_secret_key(
+            "0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8",
+        )
+        .unwrap();
+        assert_eq!(
+            hex::encode(sender),
+            "a94f5374fce5edbc8e2a8697c15331677e6ebf0b"
+        );
+    }
+
+    #[test]
+    fn block_hash_is_keccak_of_the_decimal_number() {
+        assert_eq!(state_test_block_hash(0), witness::keccak256(b"0"));
+    }
+}

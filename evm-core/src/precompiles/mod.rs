@@ -1,0 +1,17 @@
+//! Precompiled contracts behind the [`Precompiles`] trait.
+
+mod blake2f;
+mod bn128;
+mod ecrecover;
+mod identity;
+mod interface;
+mod modexp;
+mod native;
+mod point_evaluation;
+mod ripemd160;
+mod sha256;
+
+pub use interface::{
+    PrecompileFailure, PrecompileOutput, PrecompileResult, Precompiles, precompile_address,
+};
+pub use native::NativePrecompiles;

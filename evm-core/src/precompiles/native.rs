@@ -1,0 +1,196 @@
+//! The native precompile set: every precompile of Frontier..Cancun computed in Rust, one module
+//! per precompile, switched on per fork as revm's `init_precompiles` does.
+
+use alloc::vec::Vec;
+use primitive_types::H160;
+
+use super::interface::{PrecompileFailure, PrecompileResult, Precompiles, precompile_address};
+use super::{blake2f, bn128, ecrecover, identity, modexp, point_evaluation, ripemd160, sha256};
+use crate::spec::SpecId;
+
+/// The precompiles Ethereum clients implement natively, computed by this crate.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NativePrecompiles;
+
+/// The highest precompile number active in `spec`; numbers `1..=last` are all active.
+const fn last_precompile(spec: SpecId) -> u8 {
+    if spec.is_enabled_in(SpecId::Cancun) {
+        // EIP-4844: point evaluation.
+        0x0a
+    } else if spec.is_enabled_in(SpecId::Istanbul) {
+        // EIP-152: blake2f.
+        0x09
+    } else if spec.is_enabled_in(SpecId::Byzantium) {
+        // EIP-198: modexp; EIP-196, EIP-197: bn128 add, mul and pairing.
+        0x08
+    } else {
+        // Frontier: ecrecover, sha256, ripemd160, identity.
+        0x04
+    }
+}
+
+/// The precompile number of `address`, if it is `0x00..00nn` with `nn` active in `spec`.
+fn precompile_number(spec: SpecId, address: &H160) -> Option<u8> {
+    let (prefix, last) = address.as_bytes().split_at(19);
+    let n = *last.first()?;
+    (prefix.iter().all(|b| *b == 0) && (1..=last_precompile(spec)).contains(&n)).then_some(n)
+}
+
+/// Fails with `OutOfGas` unless `price` fits in `gas_limit`.
+pub(super) fn charge(price: u64, gas_limit: u64) -> Result<u64, PrecompileFailure> {
+    if price > gas_limit {
+        Err(PrecompileFailure::OutOfGas {
+            needed: price,
+            limit: gas_limit,
+        })
+    } else {
+        Ok(price)
+    }
+}
+
+/// `base + per_word * ceil(len / 32)`, saturating: the price of the hashing precompiles.
+pub(super) fn linear_price(len: usize, base: u64, per_word: u64) -> u64 {
+    let words = (len as u64).div_ceil(32);
+    words.saturating_mul(per_word).saturating_add(base)
+}
+
+impl Precompiles for NativePrecompiles {
+    fn addresses(&self, spec: SpecId) -> Vec<H160> {
+        (1..=last_precompile(spec))
+            .map(precompile_address)
+            .collect()
+    }
+
+    fn execute(
+        &self,
+        spec: SpecId,
+        address: H160,
+        input: &[u8],
+        gas_limit: u64,
+    ) -> Option<PrecompileResult> {
+        let result = match precompile_number(spec, &address)? {
+            ecrecover::NUMBER => ecrecover::run(input, gas_limit),
+            sha256::NUMBER => sha256::run(input, gas_limit),
+            ripemd160::NUMBER => ripemd160::run(input, gas_limit),
+            identity::NUMBER => identity::run(input, gas_limit),
+            modexp::NUMBER => modexp::run(spec, input, gas_limit),
+            bn128::ADD_NUMBER => bn128::run_add(spec, input, gas_limit),
+            bn128::MUL_NUMBER => bn128::run_mul(spec, input, gas_limit),
+            bn128::PAIRING_NUMBER => bn128::run_pairing(spec, input, gas_limit),
+            blake2f::NUMBER => blake2f::run(input, gas_limit),
+            point_evaluation::NUMBER => point_evaluation::run(input, gas_limit),
+            // `precompile_number` only returns numbers up to 0x0a.
+            _ => return None,
+        };
+        Some(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::precompiles::PrecompileOutput;
+
+    #[test]
+    fn active_sets_follow_the_forks() {
+        let count = |spec| NativePrecompiles.addresses(spec).len();
+        assert_eq!(count(SpecId::Frontier), 4);
+        assert_eq!(count(SpecId::SpuriousDragon), 4);
+        assert_eq!(count(SpecId::Byzantium), 8);
+        assert_eq!(count(SpecId::Petersburg), 8);
+        assert_eq!(count(SpecId::Istanbul), 9);
+        assert_eq!(count(SpecId::Shanghai), 9);
+        assert_eq!(count(SpecId::Cancun), 10);
+        for spec in SpecId::ALL {
+            let addresses = NativePrecompiles.addresses(spec);
+            assert!(
+                addresses.windows(2).all(|w| w[0] < w[1]),
+                "{spec}: not ascending"
+            );
+            assert_eq!(addresses.first(), Some(&precompile_address(1)));
+        }
+    }
+
+    #[test]
+    fn execute_only_at_active_addresses() {
+        let p = NativePrecompiles;
+        assert!(
+            p.execute(SpecId::Frontier, precompile_address(0), &[], 1_000_000)
+                .is_none()
+        );
+        assert!(
+            p.execute(SpecId::Frontier, precompile_address(5), &[], 1_000_000)
+                .is_none()
+        );
+        assert!(
+            p.execute(SpecId::Byzantium, precompile_address(5), &[], 1_000_000)
+                .is_some()
+        );
+        assert!(
+            p.execute(SpecId::Petersburg, precompile_address(9), &[], 1_000_000)
+                .is_none()
+        );
+        assert!(
+            p.execute(SpecId::Shanghai, precompile_address(0x0a), &[], 1_000_000)
+                .is_none()
+        );
+        assert!(
+            p.execute(SpecId::Cancun, precompile_address(0x0a), &[], 1_000_000)
+                .is_some()
+        );
+        assert!(
+            p.execute(SpecId::Cancun, precompile_address(0x0b), &[], 1_000_000)
+                .is_none()
+        );
+        let mut high = precompile_address(1);
+        high.0[0] = 1;
+        assert!(p.execute(SpecId::Cancun, high, &[], 1_000_000).is_none());
+    }
+
+    #[test]
+    fn identity_through_the_set_and_out_of_gas() {
+        let p = NativePrecompiles;
+        let out = p.execute(SpecId::Frontier, precompile_address(4), b"abc", 18);
+        assert_eq!(
+            out,
+            Some(Ok(PrecompileOutput {
+                gas_used: 18,
+                bytes: b"abc".to_vec()
+            }))
+        );
+        let out = p.execute(SpecId::Frontier, precompile_address(4), b"abc", 17);
+        assert_eq!(
+            out,
+            Some(Err(PrecompileFailure::OutOfGas {
+                needed: 18,
+                limit: 17
+            }))
+        );
+    }
+
+    #[test]
+    fn no_precompile_panics_on_junk() {
+        let p = NativePrecompiles;
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for n in 1..=0x0a {
+            for len in [
+                0usize, 1, 31, 32, 64, 95, 96, 127, 128, 160, 191, 192, 193, 213, 384,
+            ] {
+                for fill in [0u8, 0xff, 1] {
+                    let mut input = alloc::vec![fill; len];
+                    if fill == 1 {
+                        input.iter_mut().for_each(|b| *b = next() as u8);
+                    }
+                    let _ = p.execute(SpecId::Cancun, precompile_address(n), &input, 10_000_000);
+                    let _ = p.execute(SpecId::Byzantium, precompile_address(n), &input, 0);
+                }
+            }
+        }
+    }
+}
