@@ -35,6 +35,26 @@ enum Suite {
     /// GeneralStateTests: every (test, fork, data/gas/value) case; checks the post-state root,
     /// the logs hash and expected exceptions.
     State(SuiteArgs),
+    /// TransactionTests: decoding, sender recovery, intrinsic gas and validity per fork.
+    Transaction(SuiteArgs),
+    /// TrieTests: Merkle-Patricia trie roots (plain and secure).
+    Trie(SuiteArgs),
+    /// RLPTests: RLP encoding and rejection of malformed RLP.
+    Rlp(SuiteArgs),
+}
+
+/// A suite runner of the `ethtests` crate.
+type Runner = fn(&[PathBuf], &RunOptions) -> std::io::Result<Report>;
+
+impl Suite {
+    fn parts(&self) -> (&SuiteArgs, Runner) {
+        match self {
+            Suite::State(args) => (args, ethtests::state::run),
+            Suite::Transaction(args) => (args, ethtests::transaction::run),
+            Suite::Trie(args) => (args, ethtests::trie::run),
+            Suite::Rlp(args) => (args, ethtests::rlp_tests::run),
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -88,12 +108,7 @@ fn main() -> ExitCode {
 }
 
 fn run_suite(suite: Suite) -> ExitCode {
-    let (args, runner): (
-        &SuiteArgs,
-        fn(&[PathBuf], &RunOptions) -> std::io::Result<Report>,
-    ) = match &suite {
-        Suite::State(args) => (args, ethtests::state::run),
-    };
+    let (args, runner) = suite.parts();
     for path in &args.paths {
         if !path.exists() {
             eprintln!(

@@ -258,17 +258,4 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!((report.total, report.passed), (1, 1), "{report}");
     }
-
-    /// The whole TransactionTests folder: `ETHTESTS_TRANSACTION_DIR`, or the default unpack
-    /// location. `cargo test -p ethtests -- --ignored --nocapture transaction`.
-    #[test]
-    #[ignore = "needs the ethereum/tests fixtures"]
-    fn transaction_tests_folder() {
-        let dir = std::env::var_os("ETHTESTS_TRANSACTION_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("/work/fixtures/ethereum-tests/TransactionTests"));
-        let report = run(&[dir], &RunOptions::default()).unwrap();
-        println!("{report}");
-        assert!(report.is_success());
-    }
 }

@@ -242,8 +242,6 @@ fn hex_bytes(text: &str) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
 
-    const FIXTURES: &str = "../../fixtures/ethereum-tests/TrieTests";
-
     #[test]
     fn decodes_keys() {
         assert_eq!(decode_text("0x0a", false), Ok(vec![0x0a]));
@@ -261,16 +259,5 @@ mod tests {
             root_case(&test, false),
             Err("`root` is 2 bytes, expected 32".into())
         );
-    }
-
-    #[test]
-    fn fixture_folder_passes() {
-        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES);
-        if !folder.exists() {
-            return;
-        }
-        let report = run(&[folder], &RunOptions::default()).unwrap();
-        assert!(report.total > 0);
-        assert!(report.is_success(), "{report}");
     }
 }

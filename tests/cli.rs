@@ -1,0 +1,155 @@
+//! End-to-end: the `evm-ee` binary on real ethereum/tests fixtures and on fixtures corrupted on
+//! purpose. Fixtures come from `ETHTESTS_DIR` (set by `scripts/test.sh`, which unpacks them).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    let dir = std::env::var_os("ETHTESTS_DIR").unwrap_or_else(|| {
+        panic!(
+            "ETHTESTS_DIR is not set: run scripts/test.sh (it unpacks ../shared/ethtests), or set \
+             ETHTESTS_DIR to a folder holding ethereum-tests/ and legacy-tests/"
+        )
+    });
+    PathBuf::from(dir)
+}
+
+fn evm_ee(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evm-ee"))
+        .args(args)
+        .output()
+        .expect("the evm-ee binary runs")
+}
+
+fn json_report(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is one JSON object ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("evm-ee-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn state_suite_passes_on_st_example_with_the_documented_json_shape() {
+    let folder = fixtures().join("ethereum-tests/GeneralStateTests/stExample");
+    let output = evm_ee(&["ethtests", "state", "--json", folder.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report = json_report(&output);
+    assert_eq!(report["suite"], "state");
+    assert_eq!(report["failed"], 0);
+    assert_eq!(report["skipped"], 0);
+    assert!(report["passed"].as_u64().unwrap() > 30);
+    assert_eq!(report["total"], report["passed"]);
+    assert!(report["forks"]["Cancun"]["passed"].as_u64().unwrap() > 0);
+    assert_eq!(report["failures"], serde_json::json!([]));
+}
+
+#[test]
+fn fork_and_filter_narrow_the_run() {
+    let folder = fixtures().join("legacy-tests/Constantinople/GeneralStateTests/stExample");
+    let output = evm_ee(&[
+        "ethtests",
+        "state",
+        "--json",
+        "--fork",
+        "Petersburg",
+        "--filter",
+        "add11",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let report = json_report(&output);
+    let forks = report["forks"].as_object().unwrap();
+    assert_eq!(forks.keys().collect::<Vec<_>>(), vec!["ConstantinopleFix"]);
+    assert_eq!(report["total"], 1);
+}
+
+/// A wrong expected root must fail the case, name it, and make the exit code non-zero.
+#[test]
+fn a_tampered_post_state_root_is_reported_as_a_failure() {
+    let original = fixtures().join("ethereum-tests/GeneralStateTests/stExample/add11.json");
+    let mut test: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&original).unwrap()).unwrap();
+    let (name, body) = test.as_object_mut().unwrap().iter_mut().next().unwrap();
+    let name = name.clone();
+    let post = &mut body["post"]["Cancun"][0];
+    post["hash"] = serde_json::json!(format!("0x{}", "11".repeat(32)));
+    let dir = scratch_dir("tampered");
+    let file = dir.join("add11.json");
+    std::fs::write(&file, serde_json::to_string(&test).unwrap()).unwrap();
+
+    let output = evm_ee(&["ethtests", "state", "--json", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_report(&output);
+    assert_eq!(report["failed"], 1);
+    let failure = &report["failures"][0];
+    assert_eq!(failure["test"], serde_json::json!(name));
+    assert_eq!(failure["fork"], "Cancun");
+    assert_eq!(failure["index"], "d0g0v0");
+    assert!(failure["reason"].as_str().unwrap().contains("state root"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Garbage instead of JSON is a failed case with a reason, not a crash.
+#[test]
+fn a_malformed_fixture_is_a_failed_case_not_a_crash() {
+    let dir = scratch_dir("garbage");
+    std::fs::write(dir.join("broken.json"), b"{\"t\": {\"pre\": 12,").unwrap();
+    std::fs::write(
+        dir.join("wrong_shape.json"),
+        b"{\"t\": {\"pre\": {}, \"post\": {\"Cancun\": [{}]}}}",
+    )
+    .unwrap();
+    let output = evm_ee(&["ethtests", "state", "--json", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_report(&output);
+    assert_eq!(report["failed"], 2);
+    for failure in report["failures"].as_array().unwrap() {
+        assert!(!failure["reason"].as_str().unwrap().is_empty());
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_missing_path_and_an_unknown_fork_are_clear_errors() {
+    let output = evm_ee(&["ethtests", "state", "/nonexistent/fixtures"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("does not exist") && stderr.contains("unpack.sh"),
+        "{stderr}"
+    );
+
+    let output = evm_ee(&["ethtests", "state", "--fork", "Osaka", "."]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("known forks"));
+}
+
+#[test]
+fn the_other_suites_pass_on_a_sample() {
+    let root = fixtures().join("ethereum-tests");
+    for (suite, path) in [
+        ("transaction", "TransactionTests/ttNonce"),
+        ("trie", "TrieTests"),
+        ("rlp", "RLPTests"),
+    ] {
+        let folder: &Path = &root.join(path);
+        let output = evm_ee(&["ethtests", suite, "--json", folder.to_str().unwrap()]);
+        let report = json_report(&output);
+        assert!(output.status.success(), "{suite}: {report}");
+        assert_eq!(report["suite"], suite);
+        assert!(report["passed"].as_u64().unwrap() > 0, "{suite}");
+        assert_eq!(report["failed"], 0, "{suite}");
+    }
+}
