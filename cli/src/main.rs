@@ -75,6 +75,11 @@ struct SuiteArgs {
     /// Never show the progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long)]
     no_progress: bool,
+    /// State suite only: generate a witness for every case from its `pre`, encode it in a
+    /// block-data blob, decode and verify it, and execute over the witness alone; reports
+    /// witness sizes.
+    #[arg(long)]
+    stateless: bool,
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -109,6 +114,10 @@ fn main() -> ExitCode {
 
 fn run_suite(suite: Suite) -> ExitCode {
     let (args, runner) = suite.parts();
+    if args.stateless && !matches!(suite, Suite::State(_)) {
+        eprintln!("error: --stateless applies to the state suite only");
+        return ExitCode::from(2);
+    }
     for path in &args.paths {
         if !path.exists() {
             eprintln!(
@@ -141,6 +150,7 @@ fn run_suite(suite: Suite) -> ExitCode {
     let options = RunOptions {
         fork: args.fork,
         filter: args.filter.clone(),
+        stateless: args.stateless,
         progress: bar
             .clone()
             .map(|bar| Arc::new(Bar(bar)) as Arc<dyn Progress>),

@@ -32,6 +32,9 @@ pub struct RunOptions {
     pub fork: Option<evm_core::SpecId>,
     /// Only run cases whose file or test name contains this substring.
     pub filter: Option<String>,
+    /// State tests: execute over a generated witness instead of the full state (see
+    /// `state::run`).
+    pub stateless: bool,
     /// Progress reporting (none by default).
     pub progress: Option<std::sync::Arc<dyn Progress>>,
 }
@@ -41,6 +44,7 @@ impl std::fmt::Debug for RunOptions {
         f.debug_struct("RunOptions")
             .field("fork", &self.fork)
             .field("filter", &self.filter)
+            .field("stateless", &self.stateless)
             .field("progress", &self.progress.is_some())
             .finish()
     }

@@ -58,6 +58,36 @@ pub struct Failure {
     pub reason: String,
 }
 
+/// Distribution of sizes in bytes.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct SizeStats {
+    /// How many sizes.
+    pub count: usize,
+    /// Median (nearest rank).
+    pub median: usize,
+    /// 99th percentile (nearest rank).
+    pub p99: usize,
+    /// Largest.
+    pub max: usize,
+}
+
+impl SizeStats {
+    /// Statistics of `sizes`, `None` when there are none.
+    pub fn of(mut sizes: Vec<usize>) -> Option<SizeStats> {
+        sizes.sort_unstable();
+        let rank = |per_mille: usize| {
+            let index = (sizes.len() * per_mille).div_ceil(1000).saturating_sub(1);
+            sizes.get(index).copied().unwrap_or_default()
+        };
+        Some(SizeStats {
+            count: sizes.len(),
+            median: rank(500),
+            p99: rank(990),
+            max: *sizes.last()?,
+        })
+    }
+}
+
 /// The whole run: `{"suite":..,"total":..,"passed":..,"failed":..,"skipped":..,"forks":{..},"failures":[..]}`.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Report {
@@ -75,6 +105,9 @@ pub struct Report {
     pub forks: BTreeMap<String, ForkCounts>,
     /// Every failure, in file/test/fork/index order.
     pub failures: Vec<Failure>,
+    /// Sizes of the encoded block-data blobs of a stateless run (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness_sizes: Option<SizeStats>,
     /// Skip reasons with how many cases each covers (not part of the JSON shape the issue fixes,
     /// but a skip without a visible reason is not acceptable).
     pub skip_reasons: BTreeMap<String, usize>,
@@ -96,6 +129,7 @@ impl Report {
             forks: BTreeMap::new(),
             failures: Vec::new(),
             skip_reasons: BTreeMap::new(),
+            witness_sizes: None,
         };
         for result in results {
             let counts = report.forks.entry(result.fork.clone()).or_default();
@@ -173,6 +207,13 @@ impl fmt::Display for Report {
                 f,
                 "... and {} more failures (use --json for all)",
                 self.failures.len() - SHOWN
+            )?;
+        }
+        if let Some(sizes) = &self.witness_sizes {
+            writeln!(
+                f,
+                "witness blobs: {} cases, median {} B, p99 {} B, max {} B",
+                sizes.count, sizes.median, sizes.p99, sizes.max
             )?;
         }
         write!(

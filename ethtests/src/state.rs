@@ -5,15 +5,19 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use evm_core::logs::Log;
 use evm_core::precompiles::NativePrecompiles;
-use evm_core::state::InMemoryAccount;
+use evm_core::state::{AccountChange, EMPTY_CODE_HASH, InMemoryAccount, State, StateChanges};
+use evm_core::stateless::{RecordingState, WitnessState, generate_witness};
 use evm_core::tx::{AccessListItem, GasPrice, TxEnv, TxKind, TxType};
 use evm_core::{BlockEnv, BlockGasLeft, InMemoryState, SpecId, TransactError};
 use primitive_types::{H160, H256, U256};
 use rayon::prelude::*;
 use serde_json::Value;
+use witness::{BlockDataBlob, ChainConfig, ForkActivation, Witness};
 
 use crate::json::{self, FieldError};
+use crate::report::SizeStats;
 use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, collect_json_files};
 
 /// State tests use chain id 1.
@@ -23,7 +27,7 @@ const CHAIN_ID: u64 = 1;
 pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
     let files = collect_json_files(paths)?;
     options.start(files.len());
-    let results: Vec<CaseResult> = files
+    let results: Vec<(CaseResult, Option<usize>)> = files
         .par_iter()
         .flat_map_iter(|file| {
             let results = run_file(file, options);
@@ -31,19 +35,27 @@ pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
             results
         })
         .collect();
-    Ok(Report::from_results("state", results))
+    let sizes: Vec<usize> = results.iter().filter_map(|(_, size)| *size).collect();
+    let mut report =
+        Report::from_results("state", results.into_iter().map(|(case, _)| case).collect());
+    report.witness_sizes = SizeStats::of(sizes);
+    Ok(report)
 }
 
-/// Runs all cases of one fixture file.
-pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<CaseResult> {
+/// Runs all cases of one fixture file; in stateless mode each passed case carries the size of its
+/// encoded block-data blob.
+pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<(CaseResult, Option<usize>)> {
     let fail_file = |reason: String| {
-        vec![CaseResult {
-            file: file.display.clone(),
-            test: String::new(),
-            fork: "-".into(),
-            index: String::new(),
-            outcome: Outcome::Failed(reason),
-        }]
+        vec![(
+            CaseResult {
+                file: file.display.clone(),
+                test: String::new(),
+                fork: "-".into(),
+                index: String::new(),
+                outcome: Outcome::Failed(reason),
+            },
+            None,
+        )]
     };
     let text = match std::fs::read_to_string(&file.path) {
         Ok(text) => text,
@@ -61,37 +73,49 @@ pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<CaseResult> {
         let cases = match expand_cases(test, options) {
             Ok(cases) => cases,
             Err(error) => {
-                results.push(CaseResult {
-                    file: file.display.clone(),
-                    test: name.clone(),
-                    fork: "-".into(),
-                    index: String::new(),
-                    outcome: Outcome::Failed(format!("malformed test: {error}")),
-                });
+                results.push((
+                    CaseResult {
+                        file: file.display.clone(),
+                        test: name.clone(),
+                        fork: "-".into(),
+                        index: String::new(),
+                        outcome: Outcome::Failed(format!("malformed test: {error}")),
+                    },
+                    None,
+                ));
                 continue;
             }
         };
         let pre = match parse_pre(test) {
             Ok(pre) => pre,
             Err(error) => {
-                results.extend(cases.iter().map(|case| CaseResult {
-                    file: file.display.clone(),
-                    test: name.clone(),
-                    fork: case.fork_name.clone(),
-                    index: case.index.clone(),
-                    outcome: Outcome::Failed(format!("malformed pre-state: {error}")),
+                results.extend(cases.iter().map(|case| {
+                    (
+                        CaseResult {
+                            file: file.display.clone(),
+                            test: name.clone(),
+                            fork: case.fork_name.clone(),
+                            index: case.index.clone(),
+                            outcome: Outcome::Failed(format!("malformed pre-state: {error}")),
+                        },
+                        None,
+                    )
                 }));
                 continue;
             }
         };
-        let case_results: Vec<CaseResult> = cases
+        let case_results: Vec<(CaseResult, Option<usize>)> = cases
             .par_iter()
-            .map(|case| CaseResult {
-                file: file.display.clone(),
-                test: name.clone(),
-                fork: case.fork_name.clone(),
-                index: case.index.clone(),
-                outcome: run_case(test, &pre, case),
+            .map(|case| {
+                let (outcome, witness_bytes) = run_case(test, &pre, case, options.stateless);
+                let result = CaseResult {
+                    file: file.display.clone(),
+                    test: name.clone(),
+                    fork: case.fork_name.clone(),
+                    index: case.index.clone(),
+                    outcome,
+                };
+                (result, witness_bytes)
             })
             .collect();
         results.extend(case_results);
@@ -194,25 +218,44 @@ pub fn parse_pre(test: &Value) -> Result<InMemoryState, FieldError> {
     Ok(InMemoryState::new(accounts))
 }
 
-fn run_case(test: &Value, pre: &InMemoryState, case: &Case<'_>) -> Outcome {
+/// One case's outcome and, in stateless mode, the size of its encoded block-data blob.
+fn run_case(
+    test: &Value,
+    pre: &InMemoryState,
+    case: &Case<'_>,
+    stateless: bool,
+) -> (Outcome, Option<usize>) {
+    let outcome = |outcome| (outcome, None);
     let Some(spec) = case.spec else {
-        return Outcome::Skipped(format!("fork {} is not supported", case.fork_name));
+        return outcome(Outcome::Skipped(format!(
+            "fork {} is not supported",
+            case.fork_name
+        )));
     };
     let expect_exception = json::opt_str_at(case.post, "expectException");
     let env = match block_env(test, spec) {
         Ok(env) => env,
-        Err(error) => return Outcome::Failed(format!("malformed env: {error}")),
+        Err(error) => return outcome(Outcome::Failed(format!("malformed env: {error}"))),
     };
     let tx = match tx_env(test, case) {
         Ok(tx) => tx,
         // A value the transaction format cannot carry (for example a 257-bit value) is what some
         // exception cases test: such a transaction cannot even be decoded.
         Err(error) => {
-            return match expect_exception {
+            return outcome(match expect_exception {
                 Some(_) => Outcome::Passed,
                 None => Outcome::Failed(format!("malformed transaction: {error}")),
-            };
+            });
         }
+    };
+    let expected_root = match json::str_at(case.post, "hash").and_then(|h| json::h256("hash", h)) {
+        Ok(root) => root,
+        Err(error) => return outcome(Outcome::Failed(format!("malformed post: {error}"))),
+    };
+    let expected_logs = match json::opt_str_at(case.post, "logs").map(|l| json::h256("logs", l)) {
+        None => None,
+        Some(Ok(hash)) => Some(hash),
+        Some(Err(error)) => return outcome(Outcome::Failed(format!("malformed post: {error}"))),
     };
     let mut state = pre.clone();
     for number in env.number.saturating_sub(256)..env.number {
@@ -220,72 +263,192 @@ fn run_case(test: &Value, pre: &InMemoryState, case: &Case<'_>) -> Outcome {
             .block_hashes
             .insert(number, state_test_block_hash(number));
     }
-    let result = evm_core::transact(
-        &mut state,
-        &env,
-        spec,
-        &NativePrecompiles,
-        &tx,
-        BlockGasLeft::whole_block(&env),
-    );
-    let logs = match (result, expect_exception) {
-        (Err(TransactError::Invalid(_)), Some(_)) => {
-            touch_coinbase(&mut state, env.coinbase, spec);
-            Vec::new()
-        }
-        (Err(TransactError::Invalid(invalid)), None) => {
-            return Outcome::Failed(format!("transaction rejected: {invalid}"));
-        }
-        (Err(error), _) => return Outcome::Failed(error.to_string()),
-        (Ok(_), Some(exception)) => {
-            return Outcome::Failed(format!(
-                "expected exception {exception}, transaction was accepted"
-            ));
-        }
-        (Ok(outcome), None) => outcome.logs,
+    let expected = Expected {
+        exception: expect_exception,
+        root: expected_root,
+        logs: expected_logs,
     };
-    let expected_root = match json::str_at(case.post, "hash").and_then(|h| json::h256("hash", h)) {
-        Ok(root) => root,
-        Err(error) => return Outcome::Failed(format!("malformed post: {error}")),
-    };
-    let root = state.state_root();
-    if root != expected_root {
-        return Outcome::Failed(format!("state root {root:?} != expected {expected_root:?}"));
+    if stateless {
+        return run_stateless(state, &env, spec, &tx, &expected);
     }
-    if let Some(expected_logs) = json::opt_str_at(case.post, "logs") {
-        let logs_hash = evm_core::logs::logs_hash(&logs);
-        match json::h256("logs", expected_logs) {
-            Ok(expected) if expected == logs_hash => {}
-            Ok(expected) => {
+    outcome(match execute_case(&mut state, &env, spec, &tx, &expected) {
+        Ok(logs) => expected.check(state.state_root(), &logs),
+        Err(failed) => failed,
+    })
+}
+
+/// What the fixture says a case must produce.
+struct Expected<'a> {
+    exception: Option<&'a str>,
+    root: H256,
+    logs: Option<H256>,
+}
+
+impl Expected<'_> {
+    fn check(&self, root: H256, logs: &[Log]) -> Outcome {
+        if root != self.root {
+            return Outcome::Failed(format!("state root {root:?} != expected {:?}", self.root));
+        }
+        if let Some(expected) = self.logs {
+            let logs_hash = evm_core::logs::logs_hash(logs);
+            if logs_hash != expected {
                 return Outcome::Failed(format!(
                     "logs hash {logs_hash:?} != expected {expected:?}"
                 ));
             }
-            Err(error) => return Outcome::Failed(format!("malformed post: {error}")),
         }
+        Outcome::Passed
     }
-    Outcome::Passed
+}
+
+/// Runs the transaction on `state`; returns its logs, or the outcome when the case is decided
+/// without looking at the state root. Returns the changes it committed too (for witness replay).
+fn execute_case_with_changes<S: State>(
+    state: &mut S,
+    env: &BlockEnv,
+    spec: SpecId,
+    tx: &TxEnv,
+    expected: &Expected<'_>,
+) -> Result<(Vec<Log>, StateChanges), Outcome> {
+    let result = evm_core::transact(
+        state,
+        env,
+        spec,
+        &NativePrecompiles,
+        tx,
+        BlockGasLeft::whole_block(env),
+    );
+    match (result, expected.exception) {
+        (Err(TransactError::Invalid(_)), Some(_)) => {
+            let touch = coinbase_touch(state, env.coinbase, spec)
+                .map_err(|e| Outcome::Failed(format!("state access failed: {e}")))?;
+            state
+                .commit(&touch)
+                .map_err(|e| Outcome::Failed(format!("state access failed: {e}")))?;
+            Ok((Vec::new(), touch))
+        }
+        (Err(TransactError::Invalid(invalid)), None) => {
+            Err(Outcome::Failed(format!("transaction rejected: {invalid}")))
+        }
+        (Err(error), _) => Err(Outcome::Failed(error.to_string())),
+        (Ok(_), Some(exception)) => Err(Outcome::Failed(format!(
+            "expected exception {exception}, transaction was accepted"
+        ))),
+        (Ok(outcome), None) => Ok((outcome.logs, outcome.changes)),
+    }
+}
+
+fn execute_case<S: State>(
+    state: &mut S,
+    env: &BlockEnv,
+    spec: SpecId,
+    tx: &TxEnv,
+    expected: &Expected<'_>,
+) -> Result<Vec<Log>, Outcome> {
+    execute_case_with_changes(state, env, spec, tx, expected).map(|(logs, _)| logs)
+}
+
+/// The stateless path: execute natively while recording what is touched, generate the witness,
+/// encode it in a block-data blob and decode it again, then execute over the witness alone and
+/// check the fixture's root against the witness state's root.
+fn run_stateless(
+    pre: InMemoryState,
+    env: &BlockEnv,
+    spec: SpecId,
+    tx: &TxEnv,
+    expected: &Expected<'_>,
+) -> (Outcome, Option<usize>) {
+    let mut recording = RecordingState::new(pre.clone());
+    let changes = match execute_case_with_changes(&mut recording, env, spec, tx, expected) {
+        Ok((_, changes)) => changes,
+        Err(outcome) => return (outcome, None),
+    };
+    let (_, record) = recording.finish();
+    let generated = match generate_witness(&pre, &record, &[changes]) {
+        Ok(generated) => generated,
+        Err(error) => {
+            return (
+                Outcome::Failed(format!("witness generation: {error}")),
+                None,
+            );
+        }
+    };
+    let blob = BlockDataBlob {
+        chain_config: ChainConfig {
+            chain_id: env.chain_id,
+            forks: vec![(spec as u8, ForkActivation::Block(0))],
+            deposit_contract: None,
+        },
+        // State tests have no block: the blob carries the witness only.
+        block: Vec::new(),
+        witness: Witness {
+            state: generated.nodes,
+            codes: generated.codes,
+            headers: Vec::new(),
+            keys: Vec::new(),
+        },
+    };
+    let encoded = blob.encode();
+    let decoded = match BlockDataBlob::decode(&encoded) {
+        Ok(decoded) => decoded,
+        Err(error) => return (Outcome::Failed(format!("blob round trip: {error}")), None),
+    };
+    // The pre-state root comes from the full state, as a parent header would give it.
+    let mut witness_state = match WitnessState::new(
+        pre.state_root(),
+        &decoded.witness.state,
+        &decoded.witness.codes,
+        generated.block_hashes,
+    ) {
+        Ok(state) => state,
+        Err(error) => {
+            return (
+                Outcome::Failed(format!("witness verification: {error}")),
+                None,
+            );
+        }
+    };
+    let outcome = match execute_case(&mut witness_state, env, spec, tx, expected) {
+        Ok(logs) => expected.check(witness_state.state_root(), &logs),
+        Err(outcome) => outcome,
+    };
+    (outcome, Some(encoded.len()))
 }
 
 /// The fixtures of a rejected transaction were filled by clients that still pay the coinbase a zero
 /// reward: the touch creates an absent coinbase before EIP-158 and removes an empty one after.
 /// This belongs to the test harness, not to consensus, so it lives here.
-fn touch_coinbase(state: &mut InMemoryState, coinbase: H160, spec: SpecId) {
+fn coinbase_touch<S: State>(
+    state: &S,
+    coinbase: H160,
+    spec: SpecId,
+) -> Result<StateChanges, S::Error> {
     let eip158 = spec.is_enabled_in(SpecId::SpuriousDragon);
-    match state.accounts.get(&coinbase) {
+    let mut changes = StateChanges::new();
+    match state.account(coinbase)? {
         None if !eip158 => {
-            state.accounts.insert(coinbase, InMemoryAccount::default());
+            changes.insert(
+                coinbase,
+                AccountChange::Updated {
+                    nonce: 0,
+                    balance: U256::zero(),
+                    code: None,
+                    storage_cleared: false,
+                    storage: BTreeMap::new(),
+                },
+            );
         }
         Some(account)
             if eip158
                 && account.nonce == 0
                 && account.balance.is_zero()
-                && account.code.is_empty() =>
+                && account.code_hash == EMPTY_CODE_HASH =>
         {
-            state.accounts.remove(&coinbase);
+            changes.insert(coinbase, AccountChange::Deleted);
         }
         _ => {}
     }
+    Ok(changes)
 }
 
 /// State tests fill BLOCKHASH with `keccak256(decimal(number))`, as geth's state test runner does.

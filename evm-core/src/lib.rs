@@ -24,6 +24,7 @@ pub mod logs;
 pub mod precompiles;
 pub mod spec;
 pub mod state;
+pub mod stateless;
 pub mod tx;
 
 pub use execute::{BlockEnv, BlockGasLeft, TransactError, TxOutcome, transact};

@@ -5,6 +5,20 @@
 //! ([`trie_root`], [`secure_trie_root`], [`ordered_trie_root`]), as the state, storage,
 //! transactions, receipts and withdrawals roots need.
 //!
+//! The sparse trie, in the order stateless validation uses it:
+//! 1. [`NodePool`]: the witness's trie nodes, keyed by the hash a parent names them by.
+//! 2. [`SparseTrie::from_pool`]: resolves from the pre-state root every node the pool holds, so
+//!    the whole witness is checked against the root before anything reads it; what the pool lacks
+//!    stays a hash, and reading through it is [`TrieError::MissingNode`], never "absent".
+//! 3. [`SparseTrie::get`], [`SparseTrie::insert`], [`SparseTrie::remove`]: reads that prove what
+//!    they return, writes that fail without changing anything when the witness is short (a
+//!    deletion that merges a branch needs the sibling: [`TrieError::MissingSibling`]).
+//! 4. [`SparseTrie::root`]: the post-state root, rehashing only the nodes writes changed.
+//!
+//! On the generator's side ([`trie_nodes`], [`proof_nodes`], [`apply_with_full_pool`]): the nodes
+//! of a full trie, the nodes on the paths of the touched keys, and the extra nodes that writes
+//! turn out to need.
+//!
 //! Dependencies and why:
 //! - `primitive-types`: `H256`, the hash type the `evm` crate and `evm-core` use, so roots pass
 //!   between crates without conversion.
@@ -22,11 +36,28 @@
 
 extern crate alloc;
 
+mod blob;
+#[cfg(feature = "std")]
+mod json;
 mod nibbles;
 mod node;
+mod pool;
+mod proof;
+mod sparse;
 mod trie_root;
+mod witness_data;
 
+pub use blob::{
+    BLOB_MAGIC, BLOB_VERSION, BlobError, BlockDataBlob, ChainConfig, ForkActivation,
+    MAX_FORK_INDEX, MAX_FORKS,
+};
+#[cfg(feature = "std")]
+pub use json::{HexError, WitnessJsonError};
 pub use nibbles::{Nibbles, NibblesError};
 pub use node::{Node, NodeError, NodeRef};
+pub use pool::NodePool;
 pub use primitive_types::H256;
+pub use proof::{apply_with_full_pool, proof_nodes, trie_nodes};
+pub use sparse::{MAX_DEPTH, SparseTrie, TrieError};
 pub use trie_root::{EMPTY_ROOT, keccak256, ordered_trie_root, secure_trie_root, trie_root};
+pub use witness_data::{Witness, WitnessSizes};

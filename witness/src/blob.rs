@@ -1,0 +1,966 @@
+//! The block-data blob: what the execution environment reads through `eth2_blockDataCopy`.
+//!
+//! A versioned envelope (magic, version) holding the chain config, the block (RLP as on the
+//! wire) and its [`Witness`]. The layout, byte by byte, with an annotated example and the limits,
+//! is in `docs/blob-format.md`; in short:
+//!
+//! ```text
+//! magic "EEBD" | version 0x01 | chain config | u32 len, block | witness: state, codes, headers, keys
+//! chain config = u64 chain_id | u8 n, n × (u8 fork, u8 kind, u64 activation) | u8 tag [, 20-byte address]
+//! each witness list = u32 count, count × (u32 len, bytes)
+//! ```
+//!
+//! Integers are little-endian. Decoding is strict and never panics: every length and count is
+//! checked against the bytes that remain *before* anything is allocated, every tag must be one of
+//! its documented values, forks must be in order, and nothing may follow the last list. Each
+//! error names the field, the byte offset and what was expected.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use primitive_types::H256;
+
+use crate::trie_root::keccak256;
+use crate::witness_data::{PREFIX_LEN, Witness};
+
+/// The first four bytes of every blob: `"EEBD"` (evm-ee block data).
+pub const BLOB_MAGIC: [u8; 4] = *b"EEBD";
+
+/// The format version this crate writes and the only one it reads.
+pub const BLOB_VERSION: u8 = 1;
+
+/// Highest fork index: evm-core's `SpecId::Cancun` (0 = Frontier, ..., 12 = Cancun).
+pub const MAX_FORK_INDEX: u8 = 12;
+
+/// Most forks a chain config can list: each index at most once, in increasing order.
+pub const MAX_FORKS: usize = MAX_FORK_INDEX as usize + 1;
+
+/// Bytes of one fork entry: index, activation kind, activation value.
+const FORK_ENTRY_LEN: usize = 1 + 1 + 8;
+
+/// Activation kind tag of [`ForkActivation::Block`].
+const KIND_BLOCK: u8 = 0;
+/// Activation kind tag of [`ForkActivation::Timestamp`].
+const KIND_TIMESTAMP: u8 = 1;
+/// Deposit contract tag: none.
+const DEPOSIT_NONE: u8 = 0;
+/// Deposit contract tag: a 20-byte address follows.
+const DEPOSIT_SOME: u8 = 1;
+
+/// When a fork activates: at a block number (every fork up to Paris) or at a block timestamp
+/// (Shanghai and later).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForkActivation {
+    /// Active from this block number on.
+    Block(u64),
+    /// Active from the first block whose timestamp is at least this (seconds).
+    Timestamp(u64),
+}
+
+impl ForkActivation {
+    /// Position in the activation order: every block activation comes before every timestamp
+    /// activation, then by value.
+    fn order_key(self) -> (u8, u64) {
+        match self {
+            ForkActivation::Block(n) => (KIND_BLOCK, n),
+            ForkActivation::Timestamp(t) => (KIND_TIMESTAMP, t),
+        }
+    }
+}
+
+impl fmt::Display for ForkActivation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ForkActivation::Block(n) => write!(f, "block {n}"),
+            ForkActivation::Timestamp(t) => write!(f, "timestamp {t}"),
+        }
+    }
+}
+
+/// The chain rules a block is validated under. Its hash is half of the EE's 32-byte state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainConfig {
+    /// EIP-155 chain id.
+    pub chain_id: u64,
+    /// Fork activations in order: (fork index as evm-core's `SpecId` discriminant,
+    /// 0 = Frontier ..= 12 = Cancun, activation).
+    ///
+    /// A valid list has strictly increasing fork indexes and activations in order (all block
+    /// activations before all timestamp activations, each kind non-decreasing); a fork that is
+    /// not listed is never activated by this list.
+    pub forks: Vec<(u8, ForkActivation)>,
+    /// Deposit contract whose `DepositEvent` logs become eth2 deposits, if any.
+    pub deposit_contract: Option<[u8; 20]>,
+}
+
+impl ChainConfig {
+    /// The canonical encoding: exactly the chain-config bytes of a blob (see the module docs).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.encode_into(&mut out);
+        out
+    }
+
+    /// Length of [`ChainConfig::encode`].
+    pub fn encoded_len(&self) -> usize {
+        8 + 1 + self.forks.len() * FORK_ENTRY_LEN + 1 + self.deposit_contract.map_or(0, |_| 20)
+    }
+
+    /// Keccak-256 of the canonical encoding.
+    pub fn hash(&self) -> H256 {
+        keccak256(&self.encode())
+    }
+
+    /// Checks that this config is one [`BlockDataBlob::decode`] accepts (fork indexes in range
+    /// and increasing, activations in order, at most [`MAX_FORKS`] forks). Offsets in the error
+    /// are relative to the start of [`ChainConfig::encode`].
+    pub fn check(&self) -> Result<(), BlobError> {
+        let bytes = self.encode();
+        let mut reader = Reader::new(&bytes);
+        read_chain_config(&mut reader)?;
+        reader.finish()
+    }
+
+    fn encode_into(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.chain_id.to_le_bytes());
+        // A list this long is invalid anyway; 255 makes `decode` reject it at the count.
+        out.push(u8::try_from(self.forks.len()).unwrap_or(u8::MAX));
+        for (index, activation) in &self.forks {
+            out.push(*index);
+            let (kind, value) = activation.order_key();
+            out.push(kind);
+            out.extend_from_slice(&value.to_le_bytes());
+        }
+        match &self.deposit_contract {
+            None => out.push(DEPOSIT_NONE),
+            Some(address) => {
+                out.push(DEPOSIT_SOME);
+                out.extend_from_slice(address);
+            }
+        }
+    }
+}
+
+/// Everything the EE needs to validate one block: the rules, the block, the witness.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockDataBlob {
+    /// The chain rules; checked by the EE against its pre-state.
+    pub chain_config: ChainConfig,
+    /// The block, RLP as on the wire (header, transactions, ommers, withdrawals).
+    pub block: Vec<u8>,
+    /// The state, codes and ancestor headers the block touches.
+    pub witness: Witness,
+}
+
+impl BlockDataBlob {
+    /// Encodes the blob. The result decodes back to `self` when the chain config passes
+    /// [`ChainConfig::check`].
+    ///
+    /// # Panics
+    ///
+    /// If the block or a witness item is 4 GiB or larger, or a witness list has 2^32 items or
+    /// more: the format's lengths and counts are `u32`. (Unreachable on wasm32.)
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        out.extend_from_slice(&BLOB_MAGIC);
+        out.push(BLOB_VERSION);
+        self.chain_config.encode_into(&mut out);
+        put_len(&mut out, self.block.len(), "block");
+        out.extend_from_slice(&self.block);
+        for (name, list) in self.witness.lists() {
+            put_len(&mut out, list.len(), name);
+            for item in list {
+                put_len(&mut out, item.len(), name);
+                out.extend_from_slice(item);
+            }
+        }
+        out
+    }
+
+    /// Length of [`BlockDataBlob::encode`].
+    pub fn encoded_len(&self) -> usize {
+        BLOB_MAGIC.len()
+            + 1
+            + self.chain_config.encoded_len()
+            + PREFIX_LEN
+            + self.block.len()
+            + self.witness.encoded_len()
+    }
+
+    /// Decodes a blob, strictly: see the module docs and `docs/blob-format.md`.
+    pub fn decode(bytes: &[u8]) -> Result<BlockDataBlob, BlobError> {
+        let mut r = Reader::new(bytes);
+        let magic = r.array::<4>(&|| "magic".into())?;
+        if magic != BLOB_MAGIC {
+            return Err(BlobError::BadMagic { found: magic });
+        }
+        let version_offset = r.pos;
+        let version = r.u8(&|| "version".into())?;
+        if version != BLOB_VERSION {
+            return Err(BlobError::UnsupportedVersion {
+                offset: version_offset,
+                found: version,
+            });
+        }
+        let chain_config = read_chain_config(&mut r)?;
+        let block = r.bytes(&|| "block".into())?.to_vec();
+        let witness = Witness {
+            state: read_list(&mut r, "witness.state")?,
+            codes: read_list(&mut r, "witness.codes")?,
+            headers: read_list(&mut r, "witness.headers")?,
+            keys: read_list(&mut r, "witness.keys")?,
+        };
+        r.finish()?;
+        Ok(BlockDataBlob {
+            chain_config,
+            block,
+            witness,
+        })
+    }
+}
+
+fn put_len(out: &mut Vec<u8>, len: usize, what: &str) {
+    let len = u32::try_from(len)
+        .unwrap_or_else(|_| panic!("{what}: {len} exceeds the blob format's u32 limit"));
+    out.extend_from_slice(&len.to_le_bytes());
+}
+
+/// Why a blob was rejected. Every variant names the field (a path such as
+/// `witness.state[3]`), the byte offset into the blob and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BlobError {
+    /// The first four bytes are not [`BLOB_MAGIC`].
+    #[error(
+        "magic: found 0x{} at offset 0, expected \"EEBD\" (0x45454244)",
+        hex4(found)
+    )]
+    BadMagic {
+        /// The four bytes found.
+        found: [u8; 4],
+    },
+    /// The version byte is not [`BLOB_VERSION`].
+    #[error("version: found {found} at offset {offset}, expected {BLOB_VERSION}")]
+    UnsupportedVersion {
+        /// Offset of the version byte (always 4).
+        offset: usize,
+        /// The version found.
+        found: u8,
+    },
+    /// The input ends inside a fixed-size field.
+    #[error(
+        "{field}: needs {needed} {} at offset {offset}, only {remaining} {}",
+        bytes_word(*needed),
+        remain_word(*remaining)
+    )]
+    Truncated {
+        /// The field being read.
+        field: String,
+        /// Where the field starts.
+        offset: usize,
+        /// Bytes the field takes.
+        needed: usize,
+        /// Bytes left in the input.
+        remaining: usize,
+    },
+    /// A byte length is larger than what is left of the input.
+    #[error(
+        "{field}: length {length} at offset {offset} exceeds the {remaining} {} after it, \
+         expected at most {remaining}",
+        bytes_word(*remaining)
+    )]
+    LengthTooLarge {
+        /// The field whose length this is.
+        field: String,
+        /// Offset of the 4-byte length.
+        offset: usize,
+        /// The length read.
+        length: u32,
+        /// Bytes left after the length.
+        remaining: usize,
+    },
+    /// An item count that the rest of the input cannot hold (each item takes at least a 4-byte
+    /// length, each fork 10 bytes), or more forks than there are.
+    #[error("{field}: count {count} at offset {offset}, expected at most {max}")]
+    CountTooLarge {
+        /// The list whose count this is.
+        field: String,
+        /// Offset of the count.
+        offset: usize,
+        /// The count read.
+        count: u32,
+        /// The largest count possible at this point.
+        max: u64,
+    },
+    /// A tag byte with no meaning (an activation kind or the deposit-contract presence flag).
+    #[error("{field}: tag {found} at offset {offset}, expected {expected}")]
+    InvalidTag {
+        /// The tagged field.
+        field: String,
+        /// Offset of the tag.
+        offset: usize,
+        /// The tag found.
+        found: u8,
+        /// The tags allowed.
+        expected: &'static str,
+    },
+    /// A fork index that is not a `SpecId` discriminant.
+    #[error("{field}: fork index {found} at offset {offset}, expected 0..={MAX_FORK_INDEX}")]
+    ForkIndexOutOfRange {
+        /// The fork entry.
+        field: String,
+        /// Offset of the index byte.
+        offset: usize,
+        /// The index found.
+        found: u8,
+    },
+    /// A fork index not greater than the one before it.
+    #[error(
+        "{field}: fork index {found} at offset {offset}, expected greater than the previous \
+         fork's {previous}"
+    )]
+    ForkOutOfOrder {
+        /// The fork entry.
+        field: String,
+        /// Offset of the index byte.
+        offset: usize,
+        /// The index found.
+        found: u8,
+        /// The previous entry's index.
+        previous: u8,
+    },
+    /// An activation before the previous fork's (a block after a timestamp, or a smaller value
+    /// of the same kind).
+    #[error(
+        "{field}: {found} at offset {offset}, expected at or after the previous fork's \
+         {previous} (block activations first, then timestamps, each non-decreasing)"
+    )]
+    ActivationOutOfOrder {
+        /// The fork entry's activation.
+        field: String,
+        /// Offset of the activation kind byte.
+        offset: usize,
+        /// The activation found.
+        found: ForkActivation,
+        /// The previous entry's activation.
+        previous: ForkActivation,
+    },
+    /// Bytes after the last witness list.
+    #[error(
+        "{count} trailing {} at offset {offset}, expected the end of the blob",
+        bytes_word(*count)
+    )]
+    TrailingBytes {
+        /// Where the extra bytes start.
+        offset: usize,
+        /// How many there are.
+        count: usize,
+    },
+}
+
+fn bytes_word(n: usize) -> &'static str {
+    if n == 1 { "byte" } else { "bytes" }
+}
+
+fn remain_word(n: usize) -> &'static str {
+    if n == 1 { "remains" } else { "remain" }
+}
+
+fn hex4(bytes: &[u8; 4]) -> String {
+    format!(
+        "{:02x}{:02x}{:02x}{:02x}",
+        bytes[0], bytes[1], bytes[2], bytes[3]
+    )
+}
+
+/// Field names are built only when an error is reported.
+type FieldName<'f> = &'f dyn Fn() -> String;
+
+/// A cursor over untrusted bytes; every read is bounds-checked.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, pos: 0 }
+    }
+
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
+    fn take(&mut self, n: usize, field: FieldName<'_>) -> Result<&'a [u8], BlobError> {
+        let remaining = self.remaining();
+        if n > remaining {
+            return Err(BlobError::Truncated {
+                field: field(),
+                offset: self.pos,
+                needed: n,
+                remaining,
+            });
+        }
+        let out = &self.bytes[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(out)
+    }
+
+    fn array<const N: usize>(&mut self, field: FieldName<'_>) -> Result<[u8; N], BlobError> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N, field)?);
+        Ok(out)
+    }
+
+    fn u8(&mut self, field: FieldName<'_>) -> Result<u8, BlobError> {
+        Ok(self.array::<1>(field)?[0])
+    }
+
+    fn u32(&mut self, field: FieldName<'_>) -> Result<u32, BlobError> {
+        Ok(u32::from_le_bytes(self.array(field)?))
+    }
+
+    fn u64(&mut self, field: FieldName<'_>) -> Result<u64, BlobError> {
+        Ok(u64::from_le_bytes(self.array(field)?))
+    }
+
+    /// A `u32` length, then that many bytes.
+    fn bytes(&mut self, field: FieldName<'_>) -> Result<&'a [u8], BlobError> {
+        let offset = self.pos;
+        let length = self.u32(field)?;
+        let remaining = self.remaining();
+        // u32 -> usize is lossless on every target this crate supports (32 and 64 bits).
+        if length as usize > remaining {
+            return Err(BlobError::LengthTooLarge {
+                field: field(),
+                offset,
+                length,
+                remaining,
+            });
+        }
+        self.take(length as usize, field)
+    }
+
+    fn finish(&self) -> Result<(), BlobError> {
+        match self.remaining() {
+            0 => Ok(()),
+            count => Err(BlobError::TrailingBytes {
+                offset: self.pos,
+                count,
+            }),
+        }
+    }
+}
+
+fn read_chain_config(r: &mut Reader<'_>) -> Result<ChainConfig, BlobError> {
+    let chain_id = r.u64(&|| "chain_config.chain_id".into())?;
+
+    let count_offset = r.pos;
+    let count = r.u8(&|| "chain_config.forks".into())?;
+    if usize::from(count) > MAX_FORKS {
+        return Err(BlobError::CountTooLarge {
+            field: "chain_config.forks".into(),
+            offset: count_offset,
+            count: count.into(),
+            max: MAX_FORKS as u64,
+        });
+    }
+    let mut forks: Vec<(u8, ForkActivation)> = Vec::with_capacity(count.into());
+    for i in 0..usize::from(count) {
+        let index_offset = r.pos;
+        let index = r.u8(&|| format!("chain_config.forks[{i}].index"))?;
+        if index > MAX_FORK_INDEX {
+            return Err(BlobError::ForkIndexOutOfRange {
+                field: format!("chain_config.forks[{i}].index"),
+                offset: index_offset,
+                found: index,
+            });
+        }
+        let kind_offset = r.pos;
+        let kind = r.u8(&|| format!("chain_config.forks[{i}].kind"))?;
+        let value = r.u64(&|| format!("chain_config.forks[{i}].activation"))?;
+        let activation = match kind {
+            KIND_BLOCK => ForkActivation::Block(value),
+            KIND_TIMESTAMP => ForkActivation::Timestamp(value),
+            found => {
+                return Err(BlobError::InvalidTag {
+                    field: format!("chain_config.forks[{i}].kind"),
+                    offset: kind_offset,
+                    found,
+                    expected: "0 (block) or 1 (timestamp)",
+                });
+            }
+        };
+        if let Some(&(previous_index, previous)) = forks.last() {
+            if index <= previous_index {
+                return Err(BlobError::ForkOutOfOrder {
+                    field: format!("chain_config.forks[{i}].index"),
+                    offset: index_offset,
+                    found: index,
+                    previous: previous_index,
+                });
+            }
+            if activation.order_key() < previous.order_key() {
+                return Err(BlobError::ActivationOutOfOrder {
+                    field: format!("chain_config.forks[{i}].activation"),
+                    offset: kind_offset,
+                    found: activation,
+                    previous,
+                });
+            }
+        }
+        forks.push((index, activation));
+    }
+
+    let tag_offset = r.pos;
+    let deposit_contract = match r.u8(&|| "chain_config.deposit_contract".into())? {
+        DEPOSIT_NONE => None,
+        DEPOSIT_SOME => Some(r.array::<20>(&|| "chain_config.deposit_contract.address".into())?),
+        found => {
+            return Err(BlobError::InvalidTag {
+                field: "chain_config.deposit_contract".into(),
+                offset: tag_offset,
+                found,
+                expected: "0 (none) or 1 (20-byte address follows)",
+            });
+        }
+    };
+
+    Ok(ChainConfig {
+        chain_id,
+        forks,
+        deposit_contract,
+    })
+}
+
+/// A `u32` count, then that many `u32`-length-prefixed items. The count is checked against the
+/// remaining input (4 bytes per item at least) before the list is allocated.
+fn read_list(r: &mut Reader<'_>, name: &'static str) -> Result<Vec<Vec<u8>>, BlobError> {
+    let offset = r.pos;
+    let count = r.u32(&|| name.into())?;
+    let max = r.remaining() / PREFIX_LEN;
+    if count as usize > max {
+        return Err(BlobError::CountTooLarge {
+            field: name.into(),
+            offset,
+            count,
+            max: max as u64,
+        });
+    }
+    let mut items = Vec::with_capacity(count as usize);
+    for i in 0..count as usize {
+        items.push(r.bytes(&|| format!("{name}[{i}]"))?.to_vec());
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+    use proptest::prelude::*;
+
+    /// A small valid blob: the example of `docs/blob-format.md`.
+    fn small() -> BlockDataBlob {
+        BlockDataBlob {
+            chain_config: ChainConfig {
+                chain_id: 1,
+                forks: vec![
+                    (11, ForkActivation::Timestamp(0)),
+                    (12, ForkActivation::Timestamp(15_000)),
+                ],
+                deposit_contract: Some([0x42; 20]),
+            },
+            block: vec![0xc3, 0xc0, 0xc0, 0xc0],
+            witness: Witness {
+                state: vec![vec![0x80]],
+                codes: vec![vec![0x60, 0x00]],
+                headers: vec![vec![0xc0]],
+                keys: vec![],
+            },
+        }
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn err(bytes: &[u8]) -> String {
+        BlockDataBlob::decode(bytes).unwrap_err().to_string()
+    }
+
+    /// The bytes of the annotated example in `docs/blob-format.md`.
+    #[test]
+    fn documented_example() {
+        let bytes = small().encode();
+        let expected = concat!(
+            "45454244",             // magic "EEBD"
+            "01",                   // version
+            "0100000000000000",     // chain_id 1
+            "02",                   // 2 forks
+            "0b010000000000000000", // Shanghai at timestamp 0
+            "0c01983a000000000000", // Cancun at timestamp 15000
+            "01",                   // deposit contract follows
+            "4242424242424242424242424242424242424242",
+            "04000000c3c0c0c0", // block, 4 bytes
+            "01000000",
+            "0100000080", // state: 1 node
+            "01000000",
+            "020000006000", // codes: 1 code
+            "01000000",
+            "01000000c0", // headers: 1 header
+            "00000000",   // keys: none
+        );
+        assert_eq!(hex(&bytes), expected);
+        assert_eq!(bytes.len(), small().encoded_len());
+        assert_eq!(bytes.len(), 95);
+        assert_eq!(BlockDataBlob::decode(&bytes).unwrap(), small());
+    }
+
+    #[test]
+    fn chain_config_hash_is_keccak_of_its_bytes_in_the_blob() {
+        let blob = small();
+        let bytes = blob.encode();
+        let config_len = blob.chain_config.encoded_len();
+        assert_eq!(blob.chain_config.encode(), bytes[5..5 + config_len]);
+        assert_eq!(
+            blob.chain_config.hash(),
+            keccak256(&bytes[5..5 + config_len])
+        );
+        let other = ChainConfig {
+            chain_id: 2,
+            ..blob.chain_config.clone()
+        };
+        assert_ne!(other.hash(), blob.chain_config.hash());
+        assert_eq!(blob.chain_config.check(), Ok(()));
+    }
+
+    #[test]
+    fn empty_everything_round_trips() {
+        let blob = BlockDataBlob {
+            chain_config: ChainConfig {
+                chain_id: 0,
+                forks: vec![],
+                deposit_contract: None,
+            },
+            block: vec![],
+            witness: Witness::default(),
+        };
+        let bytes = blob.encode();
+        assert_eq!(bytes.len(), 4 + 1 + 10 + 4 + 16);
+        assert_eq!(BlockDataBlob::decode(&bytes).unwrap(), blob);
+    }
+
+    #[test]
+    fn bad_magic() {
+        let mut bytes = small().encode();
+        bytes[0] = b'X';
+        assert_eq!(
+            err(&bytes),
+            "magic: found 0x58454244 at offset 0, expected \"EEBD\" (0x45454244)"
+        );
+    }
+
+    #[test]
+    fn unsupported_version() {
+        let mut bytes = small().encode();
+        bytes[4] = 2;
+        assert_eq!(err(&bytes), "version: found 2 at offset 4, expected 1");
+    }
+
+    #[test]
+    fn truncated_messages() {
+        let bytes = small().encode();
+        assert_eq!(
+            err(&bytes[..2]),
+            "magic: needs 4 bytes at offset 0, only 2 remain"
+        );
+        assert_eq!(
+            err(&bytes[..5]),
+            "chain_config.chain_id: needs 8 bytes at offset 5, only 0 remain"
+        );
+        assert_eq!(
+            err(&bytes[..20]),
+            "chain_config.forks[0].activation: needs 8 bytes at offset 16, only 4 remain"
+        );
+        assert_eq!(
+            err(&bytes[..24]),
+            "chain_config.forks[1].index: needs 1 byte at offset 24, only 0 remain"
+        );
+        assert_eq!(
+            err(&bytes[..94]),
+            "witness.keys: needs 4 bytes at offset 91, only 3 remain"
+        );
+        assert_eq!(
+            err(&bytes[..92]),
+            "witness.keys: needs 4 bytes at offset 91, only 1 remains"
+        );
+        assert_eq!(
+            err(&bytes[..40]),
+            "chain_config.deposit_contract.address: needs 20 bytes at offset 35, only 5 remain"
+        );
+        // The block's length says 4, two bytes are there.
+        assert_eq!(
+            err(&bytes[..61]),
+            "block: length 4 at offset 55 exceeds the 2 bytes after it, expected at most 2"
+        );
+        assert_eq!(
+            err(&bytes[..bytes.len() - 2]),
+            "witness.keys: needs 4 bytes at offset 91, only 2 remain"
+        );
+    }
+
+    #[test]
+    fn length_too_large() {
+        let mut bytes = small().encode();
+        // witness.state[0]'s length (offset 67) set to 2^32 - 1.
+        bytes[67..71].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(
+            err(&bytes),
+            "witness.state[0]: length 4294967295 at offset 67 exceeds the 24 bytes after it, \
+             expected at most 24"
+        );
+    }
+
+    #[test]
+    fn count_too_large_does_not_allocate() {
+        let mut bytes = small().encode();
+        // witness.state's count (offset 63) set to 2^32 - 1: rejected before any allocation.
+        bytes[63..67].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(
+            err(&bytes),
+            "witness.state: count 4294967295 at offset 63, expected at most 7"
+        );
+        let mut bytes = small().encode();
+        bytes[13] = 14;
+        assert_eq!(
+            err(&bytes),
+            "chain_config.forks: count 14 at offset 13, expected at most 13"
+        );
+    }
+
+    #[test]
+    fn invalid_tags() {
+        let mut bytes = small().encode();
+        bytes[15] = 2; // forks[0].kind
+        assert_eq!(
+            err(&bytes),
+            "chain_config.forks[0].kind: tag 2 at offset 15, expected 0 (block) or 1 (timestamp)"
+        );
+        let mut bytes = small().encode();
+        bytes[34] = 7; // deposit_contract tag
+        assert_eq!(
+            err(&bytes),
+            "chain_config.deposit_contract: tag 7 at offset 34, expected 0 (none) or 1 \
+             (20-byte address follows)"
+        );
+    }
+
+    #[test]
+    fn fork_index_out_of_range() {
+        let mut bytes = small().encode();
+        bytes[24] = 14; // forks[1].index
+        assert_eq!(
+            err(&bytes),
+            "chain_config.forks[1].index: fork index 14 at offset 24, expected 0..=12"
+        );
+    }
+
+    #[test]
+    fn fork_out_of_order() {
+        let mut bytes = small().encode();
+        bytes[24] = 11; // forks[1].index equal to forks[0]'s
+        assert_eq!(
+            err(&bytes),
+            "chain_config.forks[1].index: fork index 11 at offset 24, expected greater than \
+             the previous fork's 11"
+        );
+    }
+
+    #[test]
+    fn activation_out_of_order() {
+        let mut config = small().chain_config;
+        config.forks = vec![
+            (9, ForkActivation::Block(5)),
+            (10, ForkActivation::Block(4)),
+        ];
+        assert_eq!(
+            config.check().unwrap_err().to_string(),
+            "chain_config.forks[1].activation: block 4 at offset 20, expected at or after the \
+             previous fork's block 5 (block activations first, then timestamps, each \
+             non-decreasing)"
+        );
+        config.forks = vec![
+            (11, ForkActivation::Timestamp(0)),
+            (12, ForkActivation::Block(100)),
+        ];
+        let blob = BlockDataBlob {
+            chain_config: config,
+            ..small()
+        };
+        assert!(matches!(
+            BlockDataBlob::decode(&blob.encode()),
+            Err(BlobError::ActivationOutOfOrder { offset: 25, .. })
+        ));
+        // Equal activations are fine: several forks at genesis.
+        let config = ChainConfig {
+            chain_id: 1,
+            forks: (0..=12).map(|i| (i, ForkActivation::Block(0))).collect(),
+            deposit_contract: None,
+        };
+        assert_eq!(config.check(), Ok(()));
+    }
+
+    #[test]
+    fn trailing_bytes() {
+        let mut bytes = small().encode();
+        bytes.extend_from_slice(&[0, 0, 0]);
+        assert_eq!(
+            err(&bytes),
+            "3 trailing bytes at offset 95, expected the end of the blob"
+        );
+    }
+
+    #[test]
+    fn too_many_forks_in_a_config_is_reported_by_check() {
+        let config = ChainConfig {
+            chain_id: 1,
+            forks: (0..300).map(|_| (0, ForkActivation::Block(0))).collect(),
+            deposit_contract: None,
+        };
+        assert!(matches!(
+            config.check(),
+            Err(BlobError::CountTooLarge { count: 255, .. })
+        ));
+    }
+
+    #[test]
+    fn every_truncation_is_an_error() {
+        let bytes = small().encode();
+        for end in 0..bytes.len() {
+            assert!(
+                BlockDataBlob::decode(&bytes[..end]).is_err(),
+                "prefix of {end} bytes decoded"
+            );
+        }
+    }
+
+    fn activation() -> impl Strategy<Value = ForkActivation> {
+        prop_oneof![
+            any::<u64>().prop_map(ForkActivation::Block),
+            any::<u64>().prop_map(ForkActivation::Timestamp),
+        ]
+    }
+
+    /// Valid configs: a random subset of forks, activations sorted into order.
+    fn chain_config() -> impl Strategy<Value = ChainConfig> {
+        (
+            any::<u64>(),
+            proptest::collection::btree_set(0..=MAX_FORK_INDEX, 0..=MAX_FORKS),
+            proptest::collection::vec(activation(), MAX_FORKS),
+            proptest::option::of(any::<[u8; 20]>()),
+        )
+            .prop_map(|(chain_id, indexes, mut activations, deposit_contract)| {
+                activations.sort_by_key(|a| a.order_key());
+                ChainConfig {
+                    chain_id,
+                    forks: indexes.into_iter().zip(activations).collect(),
+                    deposit_contract,
+                }
+            })
+    }
+
+    fn items() -> impl Strategy<Value = Vec<Vec<u8>>> {
+        proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..40), 0..6)
+    }
+
+    fn blob() -> impl Strategy<Value = BlockDataBlob> {
+        (
+            chain_config(),
+            proptest::collection::vec(any::<u8>(), 0..100),
+            (items(), items(), items(), items()),
+        )
+            .prop_map(|(chain_config, block, (state, codes, headers, keys))| {
+                BlockDataBlob {
+                    chain_config,
+                    block,
+                    witness: Witness {
+                        state,
+                        codes,
+                        headers,
+                        keys,
+                    },
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn round_trip(blob in blob()) {
+            let bytes = blob.encode();
+            prop_assert_eq!(bytes.len(), blob.encoded_len());
+            let witness_start = bytes.len() - blob.witness.encoded_len();
+            prop_assert_eq!(&bytes[..4], &BLOB_MAGIC[..]);
+            prop_assert!(witness_start >= 5 + blob.chain_config.encoded_len());
+            prop_assert_eq!(blob.chain_config.check(), Ok(()));
+            prop_assert_eq!(BlockDataBlob::decode(&bytes), Ok(blob));
+        }
+
+        #[test]
+        fn truncations_and_extensions_are_errors(blob in blob(), extra in 1usize..8) {
+            let bytes = blob.encode();
+            for end in 0..bytes.len() {
+                prop_assert!(BlockDataBlob::decode(&bytes[..end]).is_err());
+            }
+            let mut longer = bytes.clone();
+            longer.resize(bytes.len() + extra, 0);
+            prop_assert_eq!(
+                BlockDataBlob::decode(&longer),
+                Err(BlobError::TrailingBytes { offset: bytes.len(), count: extra })
+            );
+        }
+
+        #[test]
+        fn garbage_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = BlockDataBlob::decode(&bytes);
+        }
+
+        #[test]
+        fn garbage_after_a_valid_header_never_panics(
+            tail in proptest::collection::vec(any::<u8>(), 0..300),
+        ) {
+            let mut bytes = b"EEBD\x01".to_vec();
+            bytes.extend_from_slice(&tail);
+            if let Ok(blob) = BlockDataBlob::decode(&bytes) {
+                // Whatever decodes is canonical: it re-encodes to the same bytes.
+                prop_assert_eq!(blob.encode(), bytes);
+            }
+        }
+
+        #[test]
+        fn single_byte_corruption_never_panics(blob in blob(), at in any::<usize>(), byte in any::<u8>()) {
+            let mut bytes = blob.encode();
+            let at = at % bytes.len();
+            bytes[at] = byte;
+            if let Ok(decoded) = BlockDataBlob::decode(&bytes) {
+                prop_assert_eq!(decoded.encode(), bytes);
+            }
+        }
+    }
+
+    #[test]
+    fn lengths_exactly_at_the_remaining_input_are_accepted() {
+        let blob = BlockDataBlob {
+            block: vec![1; 300],
+            ..small()
+        };
+        let bytes = blob.encode();
+        assert_eq!(BlockDataBlob::decode(&bytes).unwrap(), blob);
+        assert!(matches!(
+            BlockDataBlob::decode(&bytes[..bytes.len() - 1]),
+            Err(BlobError::Truncated { .. })
+        ));
+    }
+}
