@@ -272,7 +272,7 @@ fn run_case(
         return run_stateless(state, &env, spec, &tx, &expected);
     }
     outcome(match execute_case(&mut state, &env, spec, &tx, &expected) {
-        Ok(logs) => expected.check(state.state_root(), &logs),
+        Ok(logs) => expected.check(state.root(), &logs),
         Err(failed) => failed,
     })
 }
@@ -395,7 +395,7 @@ fn run_stateless(
     };
     // The pre-state root comes from the full state, as a parent header would give it.
     let mut witness_state = match WitnessState::new(
-        pre.state_root(),
+        pre.root(),
         &decoded.witness.state,
         &decoded.witness.codes,
         generated.block_hashes,
@@ -409,7 +409,10 @@ fn run_stateless(
         }
     };
     let outcome = match execute_case(&mut witness_state, env, spec, tx, expected) {
-        Ok(logs) => expected.check(witness_state.state_root(), &logs),
+        Ok(logs) => match witness_state.state_root() {
+            Ok(root) => expected.check(root, &logs),
+            Err(error) => Outcome::Failed(format!("state access failed: {error}")),
+        },
         Err(outcome) => outcome,
     };
     (outcome, Some(encoded.len()))

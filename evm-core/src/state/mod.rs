@@ -68,4 +68,7 @@ pub trait State {
     fn block_hash(&self, number: u64) -> Result<H256, Self::Error>;
     /// Applies a transaction's (or a block rule's) changes.
     fn commit(&mut self, changes: &StateChanges) -> Result<(), Self::Error>;
+    /// The state root after everything committed so far (receipts before Byzantium and every
+    /// block header carry one).
+    fn state_root(&mut self) -> Result<H256, Self::Error>;
 }

@@ -147,7 +147,9 @@ pub fn generate_witness(
         let replay = changes.iter().try_for_each(|change| state.commit(change));
         match replay {
             Ok(()) => {
-                let _ = state.state_root();
+                state
+                    .state_root()
+                    .map_err(|e| GenerationError::Replay(Box::new(e)))?;
                 return Ok(GeneratedWitness {
                     pre_state_root: full.root,
                     nodes: node_list,

@@ -93,4 +93,8 @@ impl<S: State> State for RecordingState<S> {
         }
         self.inner.commit(changes)
     }
+
+    fn state_root(&mut self) -> Result<H256, S::Error> {
+        self.inner.state_root()
+    }
 }
