@@ -23,6 +23,12 @@ bin="${CARGO_TARGET_DIR:-target}/release/evm-ee"
   "$fixtures/ethereum-tests/GeneralStateTests" \
   "$fixtures/legacy-tests/Cancun/GeneralStateTests" \
   "$fixtures/legacy-tests/Constantinople/GeneralStateTests"
+# The same cases again, each executed over a witness generated from its pre-state, encoded in a
+# block-data blob, decoded and verified (issue 3).
+"$bin" ethtests state --no-progress --stateless \
+  "$fixtures/ethereum-tests/GeneralStateTests" \
+  "$fixtures/legacy-tests/Cancun/GeneralStateTests" \
+  "$fixtures/legacy-tests/Constantinople/GeneralStateTests"
 "$bin" ethtests transaction --no-progress "$fixtures/ethereum-tests/TransactionTests"
 "$bin" ethtests trie --no-progress "$fixtures/ethereum-tests/TrieTests"
 "$bin" ethtests rlp --no-progress "$fixtures/ethereum-tests/RLPTests"

@@ -153,3 +153,108 @@ fn the_other_suites_pass_on_a_sample() {
         assert_eq!(report["failed"], 0, "{suite}");
     }
 }
+
+#[test]
+fn stateless_state_run_passes_and_reports_witness_sizes() {
+    let folder = fixtures().join("ethereum-tests/GeneralStateTests/stExample");
+    let output = evm_ee(&[
+        "ethtests",
+        "state",
+        "--stateless",
+        "--json",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report = json_report(&output);
+    assert_eq!(report["failed"], 0);
+    let sizes = &report["witness_sizes"];
+    assert_eq!(sizes["count"], report["passed"]);
+    let (median, max) = (
+        sizes["median"].as_u64().unwrap(),
+        sizes["max"].as_u64().unwrap(),
+    );
+    assert!(median > 100 && median <= max, "{sizes}");
+
+    let output = evm_ee(&["ethtests", "rlp", "--stateless", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// A witness file as a node would give it, and the same witness inside a block-data blob.
+#[test]
+fn witness_inspect_verifies_json_and_blob_witnesses() {
+    let entries: Vec<([u8; 32], Vec<u8>)> = (0u8..20)
+        .map(|i| (witness::keccak256(&[i]).0, vec![i; 40]))
+        .collect();
+    let (root, nodes) = witness::trie_nodes(entries);
+    let witness = witness::Witness {
+        state: nodes,
+        codes: vec![vec![0x60, 0x00]],
+        headers: vec![],
+        keys: vec![],
+    };
+    let dir = scratch_dir("witness");
+    let json_file = dir.join("witness.json");
+    std::fs::write(&json_file, witness.to_json()).unwrap();
+    let root_hex = format!("{root:#x}");
+
+    let output = evm_ee(&[
+        "witness",
+        "inspect",
+        json_file.to_str().unwrap(),
+        "--root",
+        &root_hex,
+        "--json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json_report(&output);
+    assert_eq!(report["verified"], true);
+    assert_eq!(report["state_nodes"], witness.state.len());
+    assert_eq!(report["codes"], 1);
+
+    let wrong_root = format!("0x{}", "ab".repeat(32));
+    let output = evm_ee(&[
+        "witness",
+        "inspect",
+        json_file.to_str().unwrap(),
+        "--root",
+        &wrong_root,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("NOT verified"));
+
+    let blob = witness::BlockDataBlob {
+        chain_config: witness::ChainConfig {
+            chain_id: 1,
+            forks: vec![(12, witness::ForkActivation::Block(0))],
+            deposit_contract: None,
+        },
+        block: vec![0xc0],
+        witness,
+    };
+    let encoded = blob.encode();
+    let blob_file = dir.join("block.blob");
+    std::fs::write(&blob_file, &encoded).unwrap();
+    let output = evm_ee(&[
+        "witness",
+        "inspect",
+        blob_file.to_str().unwrap(),
+        "--root",
+        &root_hex,
+    ]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("block-data blob"));
+
+    std::fs::write(&blob_file, &encoded[..encoded.len() - 3]).unwrap();
+    let output = evm_ee(&["witness", "inspect", blob_file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a valid block-data blob"));
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -4,6 +4,8 @@
 //! Dependencies and why: `clap` (arguments and `--help`), `indicatif` (progress bars),
 //! `serde_json` (the `--json` report), `ethtests` and `evm-core` (the work itself).
 
+mod witness_cmd;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +30,16 @@ enum Command {
     /// `../shared/ethtests/unpack.sh DEST` or a clone of ethereum/tests and ethereum/legacytests.
     #[command(subcommand)]
     Ethtests(Suite),
+    /// Look into witnesses and block-data blobs.
+    #[command(subcommand)]
+    Witness(WitnessCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum WitnessCommand {
+    /// Summarize a witness (debug_executionWitness JSON or block-data blob) and optionally verify
+    /// its trie nodes against a state root.
+    Inspect(witness_cmd::InspectArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -109,6 +121,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Ethtests(suite) => run_suite(suite),
+        Command::Witness(WitnessCommand::Inspect(args)) => witness_cmd::inspect(&args),
     }
 }
 

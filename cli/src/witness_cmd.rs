@@ -1,0 +1,151 @@
+//! `evm-ee witness inspect`: what a witness (a `debug_executionWitness` JSON file from a node, or a
+//! block-data blob) holds, and whether its trie nodes prove against a given state root.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use primitive_types::H256;
+use witness::{BLOB_MAGIC, BlockDataBlob, EMPTY_ROOT, Node, NodePool, SparseTrie, Witness};
+
+/// Arguments of `evm-ee witness inspect`.
+#[derive(Args, Debug)]
+pub(crate) struct InspectArgs {
+    /// A `debug_executionWitness` JSON file (geth or reth shape, or a saved JSON-RPC response) or
+    /// a block-data blob (starts with the magic `EEBD`).
+    file: PathBuf,
+    /// Verify the trie nodes against this state root (0x-prefixed hex): the root node must be in
+    /// the witness and every node reachable from it must decode strictly (subtrees the witness
+    /// does not hold stay unresolved, as they do in the EE).
+    #[arg(long)]
+    root: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn inspect(args: &InspectArgs) -> ExitCode {
+    let bytes = match std::fs::read(&args.file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("error: cannot read {}: {error}", args.file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let (format, witness, block_len) = if bytes.starts_with(&BLOB_MAGIC) {
+        match BlockDataBlob::decode(&bytes) {
+            Ok(blob) => ("block-data blob", blob.witness, Some(blob.block.len())),
+            Err(error) => {
+                eprintln!(
+                    "error: {}: not a valid block-data blob: {error}",
+                    args.file.display()
+                );
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        let text = String::from_utf8_lossy(&bytes);
+        match Witness::from_json(&text) {
+            Ok(witness) => ("debug_executionWitness JSON", witness, None),
+            Err(error) => {
+                eprintln!("error: {}: not a witness: {error}", args.file.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    };
+    let malformed_nodes = witness
+        .state
+        .iter()
+        .filter(|node| Node::decode(node).is_err())
+        .count();
+    let verification = match &args.root {
+        None => None,
+        Some(text) => match parse_root(text) {
+            Ok(root) => Some((root, verify(root, &witness.state))),
+            Err(error) => {
+                eprintln!("error: --root: {error}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let sizes = witness.sizes();
+    if args.json {
+        let mut report = serde_json::json!({
+            "format": format,
+            "state_nodes": witness.state.len(),
+            "state_bytes": sizes.state,
+            "malformed_nodes": malformed_nodes,
+            "codes": witness.codes.len(),
+            "code_bytes": sizes.codes,
+            "headers": witness.headers.len(),
+            "header_bytes": sizes.headers,
+            "keys": witness.keys.len(),
+            "encoded_bytes": sizes.encoded,
+        });
+        if let Some(block_len) = block_len {
+            report["block_bytes"] = block_len.into();
+        }
+        if let Some((root, result)) = &verification {
+            report["root"] = format!("{root:#x}").into();
+            report["verified"] = result.is_ok().into();
+            if let Err(error) = result {
+                report["error"] = error.clone().into();
+            }
+        }
+        println!("{report}");
+    } else {
+        println!("{}: {format}", args.file.display());
+        if let Some(block_len) = block_len {
+            println!("  block       {block_len} bytes");
+        }
+        println!(
+            "  state nodes {} ({} bytes, {malformed_nodes} malformed)",
+            witness.state.len(),
+            sizes.state
+        );
+        println!(
+            "  codes       {} ({} bytes)",
+            witness.codes.len(),
+            sizes.codes
+        );
+        println!(
+            "  headers     {} ({} bytes)",
+            witness.headers.len(),
+            sizes.headers
+        );
+        println!("  keys        {}", witness.keys.len());
+        println!("  as a blob   {} bytes", sizes.encoded);
+        if let Some((root, result)) = &verification {
+            match result {
+                Ok(()) => println!("  verified against state root {root:#x}"),
+                Err(error) => println!("  NOT verified against state root {root:#x}: {error}"),
+            }
+        }
+    }
+    match verification {
+        Some((_, Err(_))) => ExitCode::FAILURE,
+        _ if malformed_nodes > 0 => ExitCode::FAILURE,
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Every node reachable from `root` must decode strictly; the root node itself must be there,
+/// or the witness proves nothing against it.
+fn verify(root: H256, nodes: &[Vec<u8>]) -> Result<(), String> {
+    let pool = NodePool::from_nodes(nodes);
+    if root != EMPTY_ROOT && pool.get(&root).is_none() {
+        return Err(format!("the witness has no node with hash {root:#x}"));
+    }
+    SparseTrie::from_pool(root, &pool)
+        .map(|_| ())
+        .map_err(|error| error.to_string())
+}
+
+fn parse_root(text: &str) -> Result<H256, String> {
+    let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text))
+        .map_err(|error| format!("{text:?} is not hex: {error}"))?;
+    if bytes.len() != 32 {
+        return Err(format!("{text:?} is {} bytes, expected 32", bytes.len()));
+    }
+    Ok(H256::from_slice(&bytes))
+}
