@@ -272,7 +272,7 @@ fn run_case(
         return run_stateless(state, &env, spec, &tx, &expected);
     }
     outcome(match execute_case(&mut state, &env, spec, &tx, &expected) {
-        Ok(logs) => expected.check(state.root(), &logs),
+        Ok((logs, _)) => expected.check(state.root(), &logs),
         Err(failed) => failed,
     })
 }
@@ -301,9 +301,9 @@ impl Expected<'_> {
     }
 }
 
-/// Runs the transaction on `state`; returns its logs, or the outcome when the case is decided
-/// without looking at the state root. Returns the changes it committed too (for witness replay).
-fn execute_case_with_changes<S: State>(
+/// Runs the transaction on `state`; returns its logs and the changes it committed (for witness
+/// replay), or the outcome when the case is decided without looking at the state root.
+fn execute_case<S: State>(
     state: &mut S,
     env: &BlockEnv,
     spec: SpecId,
@@ -338,16 +338,6 @@ fn execute_case_with_changes<S: State>(
     }
 }
 
-fn execute_case<S: State>(
-    state: &mut S,
-    env: &BlockEnv,
-    spec: SpecId,
-    tx: &TxEnv,
-    expected: &Expected<'_>,
-) -> Result<Vec<Log>, Outcome> {
-    execute_case_with_changes(state, env, spec, tx, expected).map(|(logs, _)| logs)
-}
-
 /// The stateless path: execute natively while recording what is touched, generate the witness,
 /// encode it in a block-data blob and decode it again, then execute over the witness alone and
 /// check the fixture's root against the witness state's root.
@@ -359,7 +349,7 @@ fn run_stateless(
     expected: &Expected<'_>,
 ) -> (Outcome, Option<usize>) {
     let mut recording = RecordingState::new(pre.clone());
-    let changes = match execute_case_with_changes(&mut recording, env, spec, tx, expected) {
+    let changes = match execute_case(&mut recording, env, spec, tx, expected) {
         Ok((_, changes)) => changes,
         Err(outcome) => return (outcome, None),
     };
@@ -409,7 +399,7 @@ fn run_stateless(
         }
     };
     let outcome = match execute_case(&mut witness_state, env, spec, tx, expected) {
-        Ok(logs) => match witness_state.state_root() {
+        Ok((logs, _)) => match witness_state.state_root() {
             Ok(root) => expected.check(root, &logs),
             Err(error) => Outcome::Failed(format!("state access failed: {error}")),
         },
