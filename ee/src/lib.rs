@@ -1,0 +1,22 @@
+//! The execution environment (EE): validates one Eth1 block statelessly and commits to the result.
+//!
+//! Compiled to `wasm32-unknown-unknown`, it is the module a Phase 2 host runs: `main` reads the
+//! 32-byte pre-state and the block-data blob through the EEI, runs [`validate_block_data`], and
+//! saves the new state, or prints the reason through `debug_printMem` and traps without saving.
+//! Nothing here is host-specific: the EEI is the only way out.
+//!
+//! Dependencies and why: `evm-core` (block rules and execution), `witness` (the blob, the
+//! witness-backed state's tries), `primitive-types` (hashes), `thiserror` (the rejection reasons).
+
+#![warn(missing_docs, unreachable_pub)]
+
+mod deposit;
+mod error;
+mod validate;
+
+pub use deposit::{DEPOSIT_EVENT_TOPIC, DEPOSIT_LEN, deposits_of};
+pub use error::EeError;
+pub use validate::{Validated, ee_state, validate_block_data};
+
+#[cfg(target_arch = "wasm32")]
+mod entry;
