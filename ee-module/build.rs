@@ -10,15 +10,32 @@ use std::process::Command;
 const TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() {
-    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let workspace = manifest_dir.parent().expect("ee-module lives in the workspace").to_path_buf();
+    let manifest_dir = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
+    let workspace = manifest_dir
+        .parent()
+        .expect("ee-module lives in the workspace")
+        .to_path_buf();
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     for path in ["ee", "evm-core", "witness"] {
-        println!("cargo:rerun-if-changed={}", workspace.join(path).join("src").display());
-        println!("cargo:rerun-if-changed={}", workspace.join(path).join("Cargo.toml").display());
+        println!(
+            "cargo:rerun-if-changed={}",
+            workspace.join(path).join("src").display()
+        );
+        println!(
+            "cargo:rerun-if-changed={}",
+            workspace.join(path).join("Cargo.toml").display()
+        );
     }
-    println!("cargo:rerun-if-changed={}", workspace.join("Cargo.toml").display());
-    println!("cargo:rerun-if-changed={}", workspace.join("Cargo.lock").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        workspace.join("Cargo.toml").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        workspace.join("Cargo.lock").display()
+    );
 
     ensure_target();
 
@@ -27,7 +44,15 @@ fn main() {
     let mut command = Command::new(cargo);
     command
         .arg("build")
-        .args(["-p", "ee", "--target", TARGET, "--profile", "ee", "--locked"])
+        .args([
+            "-p",
+            "ee",
+            "--target",
+            TARGET,
+            "--profile",
+            "ee",
+            "--locked",
+        ])
         .arg("--manifest-path")
         .arg(workspace.join("Cargo.toml"))
         .arg("--target-dir")
@@ -44,7 +69,9 @@ fn main() {
     ] {
         command.env_remove(var);
     }
-    let status = command.status().unwrap_or_else(|e| panic!("cannot run cargo to build the EE: {e}"));
+    let status = command
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run cargo to build the EE: {e}"));
     if !status.success() {
         panic!("building the EE for {TARGET} failed (see the cargo output above)");
     }
@@ -85,6 +112,10 @@ fn target_installed() -> bool {
 /// An installed target's libdir holds its `libcore-*.rlib`.
 fn has_core(dir: &Path) -> bool {
     std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("libcore-")))
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("libcore-"))
+        })
         .unwrap_or(false)
 }

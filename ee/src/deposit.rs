@@ -19,7 +19,10 @@ pub const DEPOSIT_LEN: usize = 48 + 32 + 8 + 96;
 /// The deposits of `logs` emitted by `contract`, in log order. A log that does not carry the
 /// deposit contract's ABI layout is not a deposit and is skipped (the contract defines the layout;
 /// anything else did not come from it).
-pub fn deposits_of<'a>(contract: H160, logs: impl IntoIterator<Item = &'a Log>) -> Vec<[u8; DEPOSIT_LEN]> {
+pub fn deposits_of<'a>(
+    contract: H160,
+    logs: impl IntoIterator<Item = &'a Log>,
+) -> Vec<[u8; DEPOSIT_LEN]> {
     logs.into_iter()
         .filter(|log| log.address == contract && log.topics.first() == Some(&DEPOSIT_EVENT_TOPIC))
         .filter_map(|log| decode_deposit(&log.data))
@@ -80,16 +83,35 @@ mod tests {
 
     #[test]
     fn topic_is_the_deposit_event_signature() {
-        assert_eq!(DEPOSIT_EVENT_TOPIC, witness::keccak256(b"DepositEvent(bytes,bytes,bytes,bytes,bytes)"));
+        assert_eq!(
+            DEPOSIT_EVENT_TOPIC,
+            witness::keccak256(b"DepositEvent(bytes,bytes,bytes,bytes,bytes)")
+        );
     }
 
     #[test]
     fn a_deposit_event_becomes_184_bytes_and_others_are_skipped() {
         let contract = H160([0xde; 20]);
-        let data = abi_bytes(&[&[1u8; 48], &[2u8; 32], &32_000_000_000u64.to_le_bytes(), &[3u8; 96], &[0u8; 8]]);
-        let deposit = Log { address: contract, topics: alloc::vec![DEPOSIT_EVENT_TOPIC], data: data.clone() };
-        let other_contract = Log { address: H160([1; 20]), ..deposit.clone() };
-        let truncated = Log { data: data[..200].to_vec(), ..deposit.clone() };
+        let data = abi_bytes(&[
+            &[1u8; 48],
+            &[2u8; 32],
+            &32_000_000_000u64.to_le_bytes(),
+            &[3u8; 96],
+            &[0u8; 8],
+        ]);
+        let deposit = Log {
+            address: contract,
+            topics: alloc::vec![DEPOSIT_EVENT_TOPIC],
+            data: data.clone(),
+        };
+        let other_contract = Log {
+            address: H160([1; 20]),
+            ..deposit.clone()
+        };
+        let truncated = Log {
+            data: data[..200].to_vec(),
+            ..deposit.clone()
+        };
         let out = deposits_of(contract, [&deposit, &other_contract, &truncated]);
         assert_eq!(out.len(), 1);
         assert_eq!(&out[0][..48], &[1u8; 48]);

@@ -1,7 +1,7 @@
 //! The Wasm entry point and the EEI imports (Scout's names and semantics).
 
-use alloc::vec;
 use alloc::string::ToString;
+use alloc::vec;
 
 use crate::validate_block_data;
 
@@ -35,7 +35,9 @@ pub extern "C" fn main() {
     unsafe { eth2_loadPreStateRoot(pre_state.as_mut_ptr()) };
     // SAFETY: no pointers involved.
     let size = unsafe { eth2_blockDataSize() };
-    let Ok(size) = usize::try_from(size) else { reject("negative block data size") };
+    let Ok(size) = usize::try_from(size) else {
+        reject("negative block data size")
+    };
     let mut block_data = vec![0u8; size];
     // SAFETY: the host writes `size` bytes into `block_data`, which has exactly that length.
     unsafe { eth2_blockDataCopy(block_data.as_mut_ptr(), 0, size as i32) };

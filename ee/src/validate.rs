@@ -51,7 +51,10 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
     let block = Block::decode(&blob.block).map_err(|e| EeError::Block(e.to_string()))?;
     let mut headers: BTreeMap<H256, Header> = BTreeMap::new();
     for (index, bytes) in blob.witness.headers.iter().enumerate() {
-        let header = Header::decode(bytes).map_err(|e| EeError::Header { index, reason: e.to_string() })?;
+        let header = Header::decode(bytes).map_err(|e| EeError::Header {
+            index,
+            reason: e.to_string(),
+        })?;
         headers.insert(header.hash(), header);
     }
 
@@ -62,7 +65,10 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
         .ok_or(EeError::MissingParent(block.header.parent_hash))?;
     let expected = ee_state(block.header.parent_hash, chain_config_hash);
     if expected != pre_state {
-        return Err(EeError::PreStateMismatch { got: H256(pre_state), expected: H256(expected) });
+        return Err(EeError::PreStateMismatch {
+            got: H256(pre_state),
+            expected: H256(expected),
+        });
     }
 
     // Ancestors, parent last, as far back as the witness's headers chain.
@@ -76,7 +82,8 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
         cursor = headers.get(&header.parent_hash);
     }
     ancestors.reverse();
-    let block_hashes: BTreeMap<u64, H256> = ancestors.iter().map(|h| (h.number, h.hash())).collect();
+    let block_hashes: BTreeMap<u64, H256> =
+        ancestors.iter().map(|h| (h.number, h.hash())).collect();
 
     // Verify the witness against the parent's state root, then validate and execute
     // (`execute_block` checks the header against the parent first).
@@ -87,14 +94,25 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
         &blob.witness.codes,
         block_hashes,
     )?;
-    let outcome = execute_block(&mut state, &chain, spec, parent, &ancestors, &block, &NativePrecompiles)
-        .map_err(|e| EeError::Invalid(e.to_string()))?;
+    let outcome = execute_block(
+        &mut state,
+        &chain,
+        spec,
+        parent,
+        &ancestors,
+        &block,
+        &NativePrecompiles,
+    )
+    .map_err(|e| EeError::Invalid(e.to_string()))?;
 
     // Commit.
     let deposits = match blob.chain_config.deposit_contract {
         Some(contract) => deposits_of(
             H160(contract),
-            outcome.receipts.iter().flat_map(|receipt| receipt.logs.iter()),
+            outcome
+                .receipts
+                .iter()
+                .flat_map(|receipt| receipt.logs.iter()),
         ),
         None => Vec::new(),
     };

@@ -19,6 +19,7 @@
 
 extern crate alloc;
 
+pub mod block;
 pub mod execute;
 pub mod logs;
 pub mod precompiles;
@@ -27,6 +28,7 @@ pub mod state;
 pub mod stateless;
 pub mod tx;
 
+pub use block::{Block, BlockError, ChainSpec, Header, execute_block};
 pub use execute::{BlockEnv, BlockGasLeft, TransactError, TxOutcome, transact};
 pub use spec::SpecId;
 pub use state::{InMemoryState, State};

@@ -6,6 +6,7 @@ mod env;
 mod frame;
 mod invoker;
 mod precompile_set;
+mod system;
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
@@ -22,6 +23,7 @@ use evm::standard::{
 use primitive_types::{H160, U256};
 
 pub use env::{BlockEnv, GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_BLOBS_PER_TX, fake_exponential};
+pub use system::{SystemCall, SystemCallOutcome, system_call};
 
 use crate::logs::Log;
 use crate::precompiles::Precompiles;

@@ -18,10 +18,12 @@ pub struct AccessRecord {
     pub block_hashes: BTreeSet<u64>,
 }
 
-/// Passes everything to `inner` and remembers the keys.
+/// Passes everything to `inner` and remembers the keys, and every commit in order (witness
+/// generation replays them to find the nodes deletions need).
 pub struct RecordingState<S> {
     inner: S,
     record: RefCell<AccessRecord>,
+    commits: Vec<StateChanges>,
 }
 
 impl<S: State> RecordingState<S> {
@@ -30,12 +32,18 @@ impl<S: State> RecordingState<S> {
         RecordingState {
             inner,
             record: RefCell::new(AccessRecord::default()),
+            commits: Vec::new(),
         }
     }
 
-    /// The state and everything recorded.
+    /// The state and the keys touched.
     pub fn finish(self) -> (S, AccessRecord) {
         (self.inner, self.record.into_inner())
+    }
+
+    /// Every commit so far, in order.
+    pub fn commits(&self) -> &[StateChanges] {
+        &self.commits
     }
 
     /// The wrapped state.
@@ -91,7 +99,9 @@ impl<S: State> State for RecordingState<S> {
                 }
             }
         }
-        self.inner.commit(changes)
+        self.inner.commit(changes)?;
+        self.commits.push(changes.clone());
+        Ok(())
     }
 
     fn state_root(&mut self) -> Result<H256, S::Error> {

@@ -1,0 +1,103 @@
+//! What a host hands the EE for one block: the pre-state commitment and the block-data blob, built
+//! from the parent's full state by executing the block natively while recording what it touches.
+
+use std::collections::BTreeSet;
+
+use evm_core::block::{Block, ChainSpec, Header, execute_block};
+use evm_core::precompiles::NativePrecompiles;
+use evm_core::stateless::{RecordingState, generate_witness};
+use evm_core::{InMemoryState, SpecId};
+use witness::{BlockDataBlob, Witness};
+
+/// The EE's input for one block.
+#[derive(Clone, Debug)]
+pub struct EeInput {
+    /// `keccak(parent hash ++ chain config hash)`.
+    pub pre_state: [u8; 32],
+    /// The encoded block-data blob.
+    pub blob: Vec<u8>,
+    /// The EE state the block leads to if it is valid.
+    pub post_state: [u8; 32],
+}
+
+/// Ommers may be up to this many generations old (the EE needs their ancestors' headers).
+const OMMER_DEPTH: u64 = 7;
+
+/// Builds the EE input for `block_rlp` on top of `parent` and its post-state `parent_state`
+/// (whose `block_hashes` hold the ancestors' hashes). `ancestors` are headers of the block's own
+/// chain, parent last. An invalid block still gets a blob: the witness covers what native
+/// execution touched up to the failure, so the EE meets the same rule.
+pub fn ee_input(
+    chain: &ChainSpec,
+    spec: SpecId,
+    parent_state: &InMemoryState,
+    parent: &Header,
+    ancestors: &[Header],
+    block_rlp: &[u8],
+) -> Result<EeInput, String> {
+    let chain_config = chain.to_chain_config();
+    let config_hash = chain_config.hash();
+    let pre_state = ee::ee_state(parent.hash(), config_hash);
+    let Ok(block) = Block::decode(block_rlp) else {
+        let blob = BlockDataBlob {
+            chain_config,
+            block: block_rlp.to_vec(),
+            witness: Witness::default(),
+        };
+        return Ok(EeInput {
+            pre_state,
+            blob: blob.encode(),
+            post_state: [0; 32],
+        });
+    };
+
+    let mut recording = RecordingState::new(parent_state.clone());
+    // The outcome does not matter here: the witness covers whatever was touched either way.
+    let _ = execute_block(
+        &mut recording,
+        chain,
+        spec,
+        parent,
+        ancestors,
+        &block,
+        &NativePrecompiles,
+    );
+    let commits = recording.commits().to_vec();
+    let (_, record) = recording.finish();
+    let generated = generate_witness(parent_state, &record, &commits)
+        .map_err(|e| format!("witness generation: {e}"))?;
+
+    // Headers: the parent and, back along the chain, every ancestor BLOCKHASH asked for or an
+    // ommer may hang from.
+    let lowest_needed = record
+        .block_hashes
+        .iter()
+        .copied()
+        .chain((!block.ommers.is_empty()).then(|| parent.number.saturating_sub(OMMER_DEPTH)))
+        .min()
+        .unwrap_or(parent.number);
+    let mut wanted: BTreeSet<u64> = (lowest_needed..=parent.number).collect();
+    wanted.insert(parent.number);
+    let headers: Vec<Vec<u8>> = ancestors
+        .iter()
+        .chain(std::iter::once(parent))
+        .filter(|header| wanted.remove(&header.number))
+        .map(Header::encode)
+        .collect();
+
+    let blob = BlockDataBlob {
+        chain_config,
+        block: block_rlp.to_vec(),
+        witness: Witness {
+            state: generated.nodes,
+            codes: generated.codes,
+            headers,
+            keys: Vec::new(),
+        },
+    };
+    Ok(EeInput {
+        pre_state,
+        blob: blob.encode(),
+        post_state: ee::ee_state(block.hash(), config_hash),
+    })
+}
