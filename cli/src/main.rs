@@ -4,6 +4,7 @@
 //! Dependencies and why: `clap` (arguments and `--help`), `indicatif` (progress bars),
 //! `serde_json` (the `--json` report), `ethtests` and `evm-core` (the work itself).
 
+mod run_cmd;
 mod witness_cmd;
 
 use std::io::IsTerminal;
@@ -33,6 +34,9 @@ enum Command {
     /// Look into witnesses and block-data blobs.
     #[command(subcommand)]
     Witness(WitnessCommand),
+    /// Run a Scout YAML test (execution scripts, shard blocks, expected post-state and deposit
+    /// receipts) through the EE host; exits 1 when the post-state or deposits do not match.
+    Run(run_cmd::RunArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -53,6 +57,9 @@ enum Suite {
     Trie(SuiteArgs),
     /// RLPTests: RLP encoding and rejection of malformed RLP.
     Rlp(SuiteArgs),
+    /// BlockchainTests: blocks imported in order with side chains and reorgs, checked against
+    /// lastblockhash and the post-state.
+    Blockchain(SuiteArgs),
 }
 
 /// A suite runner of the `ethtests` crate.
@@ -65,6 +72,7 @@ impl Suite {
             Suite::Transaction(args) => (args, ethtests::transaction::run),
             Suite::Trie(args) => (args, ethtests::trie::run),
             Suite::Rlp(args) => (args, ethtests::rlp_tests::run),
+            Suite::Blockchain(args) => (args, ethtests::blockchain::run),
         }
     }
 }
@@ -87,11 +95,17 @@ struct SuiteArgs {
     /// Never show the progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long)]
     no_progress: bool,
-    /// State suite only: generate a witness for every case from its `pre`, encode it in a
+    /// State suite: generate a witness for every case from its `pre`, encode it in a
     /// block-data blob, decode and verify it, and execute over the witness alone; reports
-    /// witness sizes.
+    /// witness sizes. Blockchain suite: execute every accepted block a second time over a
+    /// witness generated from the native run.
     #[arg(long)]
     stateless: bool,
+    /// Blockchain suite: who validates the blocks. `native` runs evm-core directly; `wasmi` and
+    /// `wasmtime` hand every block to the EE Wasm module as a pre-state and a block-data blob
+    /// (with a witness generated from the parent's full state) and take its verdict.
+    #[arg(long, default_value = "native", value_parser = ["native", "wasmi", "wasmtime"])]
+    engine: String,
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -122,13 +136,33 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Ethtests(suite) => run_suite(suite),
         Command::Witness(WitnessCommand::Inspect(args)) => witness_cmd::inspect(&args),
+        Command::Run(args) => run_cmd::run(&args),
     }
+}
+
+/// BlockchainTests with every block validated by the EE in a Wasm engine.
+fn run_blockchain_in_ee(
+    engine: &str,
+    paths: &[PathBuf],
+    options: &RunOptions,
+) -> std::io::Result<Report> {
+    let engine: evm_ee_host::Engine = engine.parse().map_err(std::io::Error::other)?;
+    let ee = ethtests::ee_engine::WasmEngine::new(engine).map_err(std::io::Error::other)?;
+    let mut report =
+        ethtests::blockchain::run_with(paths, options, &|context| ee.execute(context))?;
+    let (blocks, ticks) = ee.totals();
+    report.ee = Some(ethtests::report::EeStats {
+        engine: engine.to_string(),
+        blocks,
+        ticks,
+    });
+    Ok(report)
 }
 
 fn run_suite(suite: Suite) -> ExitCode {
     let (args, runner) = suite.parts();
-    if args.stateless && !matches!(suite, Suite::State(_)) {
-        eprintln!("error: --stateless applies to the state suite only");
+    if args.stateless && !matches!(suite, Suite::State(_) | Suite::Blockchain(_)) {
+        eprintln!("error: --stateless applies to the state and blockchain suites only");
         return ExitCode::from(2);
     }
     for path in &args.paths {
@@ -168,7 +202,16 @@ fn run_suite(suite: Suite) -> ExitCode {
             .clone()
             .map(|bar| Arc::new(Bar(bar)) as Arc<dyn Progress>),
     };
-    let report = match runner(&args.paths, &options) {
+    if args.engine != "native" && !matches!(suite, Suite::Blockchain(_)) {
+        eprintln!("error: --engine applies to the blockchain suite only");
+        return ExitCode::from(2);
+    }
+    let result = if args.engine == "native" {
+        runner(&args.paths, &options)
+    } else {
+        run_blockchain_in_ee(&args.engine, &args.paths, &options)
+    };
+    let report = match result {
         Ok(report) => report,
         Err(error) => {
             eprintln!("error: {error}");

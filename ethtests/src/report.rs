@@ -58,6 +58,17 @@ pub struct Failure {
     pub reason: String,
 }
 
+/// What the execution environment did in a run through a Wasm engine.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct EeStats {
+    /// `wasmi` or `wasmtime`.
+    pub engine: String,
+    /// Blocks handed to the EE.
+    pub blocks: u64,
+    /// Ticks they used in total (the same in every engine).
+    pub ticks: u64,
+}
+
 /// Distribution of sizes in bytes.
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 pub struct SizeStats {
@@ -105,6 +116,9 @@ pub struct Report {
     pub forks: BTreeMap<String, ForkCounts>,
     /// Every failure, in file/test/fork/index order.
     pub failures: Vec<Failure>,
+    /// Blocks and ticks of a run through the EE (absent for native runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ee: Option<EeStats>,
     /// Sizes of the encoded block-data blobs of a stateless run (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub witness_sizes: Option<SizeStats>,
@@ -130,6 +144,7 @@ impl Report {
             failures: Vec::new(),
             skip_reasons: BTreeMap::new(),
             witness_sizes: None,
+            ee: None,
         };
         for result in results {
             let counts = report.forks.entry(result.fork.clone()).or_default();
@@ -207,6 +222,13 @@ impl fmt::Display for Report {
                 f,
                 "... and {} more failures (use --json for all)",
                 self.failures.len() - SHOWN
+            )?;
+        }
+        if let Some(ee) = &self.ee {
+            writeln!(
+                f,
+                "EE in {}: {} blocks, {} ticks",
+                ee.engine, ee.blocks, ee.ticks
             )?;
         }
         if let Some(sizes) = &self.witness_sizes {

@@ -1,0 +1,153 @@
+//! `evm-ee run FILE.yaml`: runs a Scout-format test through the EE host and says, per block,
+//! what happened, then whether the final states and deposits match.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use evm_ee_host::{Engine, Limits, ScoutReport, run_scout_yaml};
+
+#[derive(Args, Debug)]
+pub(crate) struct RunArgs {
+    /// The Scout YAML test file (execution scripts, shard blocks, expected post-state).
+    file: PathBuf,
+    /// The Wasm engine: wasmi (interpreter) or wasmtime (compiler, when built in).
+    #[arg(long, default_value = "wasmi", value_parser = parse_engine)]
+    engine: Engine,
+    /// Tick budget per block (default: the host's safe default).
+    #[arg(long)]
+    max_ticks: Option<u64>,
+    /// Print a JSON report instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Also print each block's debug output.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+fn parse_engine(s: &str) -> Result<Engine, String> {
+    s.parse().map_err(|e: evm_ee_host::HostError| e.to_string())
+}
+
+/// Exit codes: 0 when the states and deposits match, 1 when they do not, 2 when the file cannot
+/// be run.
+pub(crate) fn run(args: &RunArgs) -> ExitCode {
+    let mut limits = Limits::default();
+    if let Some(max_ticks) = args.max_ticks {
+        limits.max_ticks = max_ticks;
+    }
+    let report = match run_scout_yaml(&args.file, args.engine, limits) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.json {
+        println!("{}", json(&report));
+    } else {
+        print_text(&report, args.verbose);
+    }
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn print_text(report: &ScoutReport, verbose: bool) {
+    println!("{} ({})", report.path.display(), report.engine);
+    for block in &report.blocks {
+        let r = &block.result;
+        match (&r.trap, &r.post_state) {
+            (Some(trap), _) => println!(
+                "block {} (env {}) rejected: {trap} [{} ticks]",
+                block.index, block.env, r.ticks
+            ),
+            (None, Some(post)) => println!(
+                "block {} (env {}) accepted: {} -> {} [{} ticks, {} deposits]",
+                block.index,
+                block.env,
+                hex::encode(block.pre_state),
+                hex::encode(post),
+                r.ticks,
+                r.deposits.len()
+            ),
+            (None, None) => println!(
+                "block {} (env {}) ran but saved no post-state [{} ticks]",
+                block.index, block.env, r.ticks
+            ),
+        }
+        if verbose {
+            for line in &r.debug_output {
+                println!("    {line}");
+            }
+        }
+    }
+    if report.states_match() {
+        println!("post-state matches");
+    } else {
+        println!("post-state MISMATCH");
+        for (i, (got, want)) in report
+            .final_states
+            .iter()
+            .zip(&report.expected_states)
+            .enumerate()
+        {
+            if got != want {
+                println!(
+                    "  env {i}: got {} expected {}",
+                    hex::encode(got),
+                    hex::encode(want)
+                );
+            }
+        }
+        if report.final_states.len() != report.expected_states.len() {
+            println!(
+                "  {} EE states, {} expected",
+                report.final_states.len(),
+                report.expected_states.len()
+            );
+        }
+    }
+    if report.deposits_match() {
+        println!("deposits match ({})", report.deposits.len());
+    } else {
+        println!(
+            "deposits MISMATCH: got {}, expected {}",
+            report.deposits.len(),
+            report.expected_deposits.len()
+        );
+    }
+}
+
+fn json(report: &ScoutReport) -> serde_json::Value {
+    let blocks: Vec<_> = report
+        .blocks
+        .iter()
+        .map(|b| {
+            serde_json::json!({
+                "index": b.index,
+                "env": b.env,
+                "pre_state": hex::encode(b.pre_state),
+                "post_state": b.result.post_state.map(hex::encode),
+                "accepted": b.result.accepted(),
+                "ticks": b.result.ticks,
+                "trap": b.result.trap,
+                "reason": b.result.reason,
+                "deposits": b.result.deposits.iter().map(hex::encode).collect::<Vec<_>>(),
+                "debug": b.result.debug_output.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "file": report.path.display().to_string(),
+        "engine": report.engine.to_string(),
+        "blocks": blocks,
+        "final_states": report.final_states.iter().map(hex::encode).collect::<Vec<_>>(),
+        "expected_states": report.expected_states.iter().map(hex::encode).collect::<Vec<_>>(),
+        "states_match": report.states_match(),
+        "deposits_match": report.deposits_match(),
+        "passed": report.passed(),
+    })
+}

@@ -1,0 +1,494 @@
+//! BlockchainTests: every test imports its blocks in order into a block tree that starts at the
+//! genesis block over `pre`; blocks may build side chains and trigger reorgs. Every block the
+//! fixture lists as valid must be accepted, every block with `expectException` (or, in the legacy
+//! fixtures, without `blockHeader`) must be rejected, the head must end on `lastblockhash` and its
+//! state must equal `postState` (or `postStateHash`).
+//!
+//! The tree ([`chain::Chain`]) keeps the post-state of every accepted block and validates each new
+//! block against its own parent; the engine that validates and executes one block is a closure,
+//! [`execute_native`] here (evm-core's block processing), a Wasm execution environment later.
+
+pub mod chain;
+pub mod fixture;
+mod stateless;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use evm_core::block::{ChainSpec, Header, execute_block, validate_ommers};
+use evm_core::precompiles::NativePrecompiles;
+use evm_core::{InMemoryState, SpecId};
+use primitive_types::H256;
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::state::parse_pre;
+use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, collect_json_files};
+use chain::{Chain, ImportContext, Rejection};
+use fixture::{FixtureBlock, short};
+
+/// What validates and executes one block: the parent's state and the block in, the post-state or
+/// the rejection reason out ([`execute_native`], or a Wasm execution environment).
+pub trait Engine: Fn(ImportContext<'_>) -> Result<InMemoryState, String> + Sync {}
+
+impl<F> Engine for F where F: Fn(ImportContext<'_>) -> Result<InMemoryState, String> + Sync {}
+
+/// Runs every blockchain test under `paths` (files or folders, recursively) with the native
+/// engine.
+pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
+    let stateless = options.stateless;
+    run_with(paths, options, &|context: ImportContext<'_>| {
+        execute_native(context, stateless)
+    })
+}
+
+/// Runs every blockchain test under `paths` with `engine`.
+pub fn run_with<E: Engine>(
+    paths: &[PathBuf],
+    options: &RunOptions,
+    engine: &E,
+) -> std::io::Result<Report> {
+    let files = collect_json_files(paths)?;
+    options.start(files.len());
+    let results: Vec<CaseResult> = files
+        .par_iter()
+        .flat_map_iter(|file| {
+            let results = run_file_with(file, options, engine);
+            options.file_done();
+            results
+        })
+        .collect();
+    Ok(Report::from_results("blockchain", results))
+}
+
+/// Runs all tests of one fixture file with the native engine.
+pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<CaseResult> {
+    let stateless = options.stateless;
+    run_file_with(file, options, &|context: ImportContext<'_>| {
+        execute_native(context, stateless)
+    })
+}
+
+/// Runs all tests of one fixture file with `engine`.
+pub fn run_file_with<E: Engine>(
+    file: &FixtureFile,
+    options: &RunOptions,
+    engine: &E,
+) -> Vec<CaseResult> {
+    let fail_file = |reason: String| {
+        vec![CaseResult {
+            file: file.display.clone(),
+            test: String::new(),
+            fork: "-".into(),
+            index: String::new(),
+            outcome: Outcome::Failed(reason),
+        }]
+    };
+    let text = match std::fs::read_to_string(&file.path) {
+        Ok(text) => text,
+        Err(error) => return fail_file(format!("cannot read: {error}")),
+    };
+    let tests: BTreeMap<String, Value> = match serde_json::from_str(&text) {
+        Ok(tests) => tests,
+        Err(error) => return fail_file(format!("not a blockchain test file: {error}")),
+    };
+    let selected: Vec<(&String, &Value, String)> = tests
+        .iter()
+        .filter(|(name, _)| options.matches(&file.display, name))
+        .map(|(name, test)| {
+            let network = json_network(test);
+            (name, test, network)
+        })
+        .filter(|(_, _, network)| fork_selected(network, options.fork))
+        .collect();
+    selected
+        .par_iter()
+        .map(|(name, test, network)| CaseResult {
+            file: file.display.clone(),
+            test: (*name).clone(),
+            fork: network.clone(),
+            index: String::new(),
+            outcome: run_test_with(test, engine).outcome,
+        })
+        .collect()
+}
+
+fn json_network(test: &Value) -> String {
+    crate::json::opt_str_at(test, "network")
+        .unwrap_or("-")
+        .to_string()
+}
+
+/// Whether a test of `network` runs under `--fork`: a plain fork name must match; a transition
+/// network (`BerlinToLondonAt5`) runs when either side matches.
+fn fork_selected(network: &str, wanted: Option<SpecId>) -> bool {
+    let Some(wanted) = wanted else {
+        return true;
+    };
+    if let Some(spec) = SpecId::from_name(network) {
+        return spec == wanted;
+    }
+    let Some((from, to)) = network.split_once("To") else {
+        return false;
+    };
+    let to = to.split_once("At").map_or(to, |(to, _)| to);
+    [from, to]
+        .iter()
+        .any(|name| SpecId::from_name(name) == Some(wanted))
+}
+
+/// One test's outcome and what happened to each block (the rejection reasons of the blocks the
+/// fixture expects to be invalid included, for a verbose mode).
+#[derive(Clone, Debug)]
+pub struct TestRun {
+    /// Passed, failed with the first problem found, or skipped.
+    pub outcome: Outcome,
+    /// One line per block: accepted (and whether it became the head) or rejected and why.
+    pub log: Vec<String>,
+}
+
+impl TestRun {
+    fn finished(outcome: Outcome, log: Vec<String>) -> TestRun {
+        TestRun { outcome, log }
+    }
+}
+
+/// Runs one test with the native engine (evm-core's block validation and execution; with
+/// `options.stateless` every accepted block is executed again over a witness generated from the
+/// native run).
+pub fn run_test(test: &Value, options: &RunOptions) -> TestRun {
+    let stateless = options.stateless;
+    run_test_with(test, |context| execute_native(context, stateless))
+}
+
+/// Runs one test, validating and executing every block with `engine`.
+pub fn run_test_with<F>(test: &Value, engine: F) -> TestRun
+where
+    F: Fn(ImportContext<'_>) -> Result<InMemoryState, String>,
+{
+    let mut log = Vec::new();
+    let network = json_network(test);
+    if crate::json::opt_str_at(test, "sealEngine") == Some("Ethash") {
+        return TestRun::finished(
+            Outcome::Skipped("proof-of-work seals are not verified".into()),
+            log,
+        );
+    }
+    let Some(chain_spec) = ChainSpec::from_test_network(&network) else {
+        return TestRun::finished(
+            Outcome::Skipped(format!("fork {network} is not supported")),
+            log,
+        );
+    };
+    let mut chain = match genesis(test, chain_spec) {
+        Ok(chain) => chain,
+        Err(reason) => return TestRun::finished(Outcome::Failed(reason), log),
+    };
+
+    let Some(blocks) = test.get("blocks").and_then(Value::as_array) else {
+        return TestRun::finished(
+            Outcome::Failed("malformed test: no blocks list".into()),
+            log,
+        );
+    };
+    let blocks: Vec<FixtureBlock> = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| FixtureBlock::parse(i, b))
+        .collect();
+    let mut problems: Vec<String> = Vec::new();
+    for block in &blocks {
+        let label = block_label(block);
+        let result = match &block.rlp {
+            Ok(rlp) => chain.import(rlp, &engine),
+            Err(error) => Err(Rejection::Decode(error.to_string())),
+        };
+        match (result, &block.exception) {
+            (Ok(imported), None) => {
+                log.push(format!(
+                    "{label} accepted{}",
+                    if imported.head { " (head)" } else { "" }
+                ));
+                if let Some(expected) = block.hash
+                    && expected != imported.hash
+                {
+                    problems.push(format!(
+                        "{label}: decoded hash {:?} != fixture blockHeader.hash {expected:?}",
+                        imported.hash
+                    ));
+                }
+            }
+            (Ok(imported), Some(exception)) => {
+                log.push(format!(
+                    "{label} accepted, expected rejection ({exception})"
+                ));
+                problems.push(format!(
+                    "{label} expected to be rejected ({exception}) but was accepted{}",
+                    if imported.known {
+                        " (already known)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            (Err(rejection), Some(exception)) => {
+                log.push(format!(
+                    "{label} rejected as expected ({exception}): {rejection}"
+                ));
+            }
+            (Err(rejection), None) => {
+                log.push(format!("{label} rejected: {rejection}"));
+                problems.push(format!("{label} rejected: {rejection}"));
+            }
+        }
+    }
+
+    problems.extend(check_end(test, &chain));
+    let outcome = match problems.split_first() {
+        None => Outcome::Passed,
+        Some((first, [])) => Outcome::Failed(first.clone()),
+        Some((first, rest)) => Outcome::Failed(format!("{first} (and {} more)", rest.len())),
+    };
+    TestRun::finished(outcome, log)
+}
+
+/// "block 3 (0xabcd1234..)" from the decoded block, or the fixture's numbering when it does not
+/// decode.
+fn block_label(block: &FixtureBlock) -> String {
+    let decoded = block
+        .rlp
+        .as_ref()
+        .ok()
+        .and_then(|rlp| evm_core::block::Block::decode(rlp).ok());
+    match decoded {
+        Some(decoded) => format!(
+            "block {} ({})",
+            decoded.header.number,
+            short(&decoded.header.hash())
+        ),
+        None => match block.number {
+            Some(number) => format!("block {number} (entry {}, undecodable)", block.position + 1),
+            None => format!("block entry {} (undecodable)", block.position + 1),
+        },
+    }
+}
+
+/// The tree at genesis, after checking the genesis block against `pre` and the fixture's hash.
+fn genesis(test: &Value, spec: ChainSpec) -> Result<Chain, String> {
+    let pre = parse_pre(test).map_err(|e| format!("malformed pre-state: {e}"))?;
+    let rlp = fixture::genesis_rlp(test).map_err(|e| format!("malformed genesis: {e}"))?;
+    let block = evm_core::block::Block::decode(&rlp)
+        .map_err(|e| format!("genesis block does not decode: {e}"))?;
+    let expected_hash = fixture::header_hash(test.get("genesisBlockHeader"), "genesisBlockHeader")
+        .map_err(|e| format!("malformed genesis: {e}"))?;
+    let hash = block.header.hash();
+    if hash != expected_hash {
+        return Err(format!(
+            "genesis hash {hash:?} != genesisBlockHeader.hash {expected_hash:?}"
+        ));
+    }
+    let root = pre.root();
+    if root != block.header.state_root {
+        return Err(format!(
+            "pre-state root {root:?} != genesis stateRoot {:?}",
+            block.header.state_root
+        ));
+    }
+    Ok(Chain::new(spec, block, pre))
+}
+
+/// The end checks: head hash against `lastblockhash`, head state against `postState` (or
+/// `postStateHash`).
+fn check_end(test: &Value, chain: &Chain) -> Vec<String> {
+    let mut problems = Vec::new();
+    let head_hash = chain.head_hash();
+    match crate::json::str_at(test, "lastblockhash")
+        .and_then(|text| crate::json::h256("lastblockhash", text))
+    {
+        Ok(expected) if expected != head_hash => {
+            let number = chain.node(&expected).map_or_else(
+                || "not imported".to_string(),
+                |n| format!("block {}", n.block.header.number),
+            );
+            let head_number = chain
+                .head()
+                .map(|n| n.block.header.number)
+                .unwrap_or_default();
+            problems.push(format!(
+                "lastblockhash {} ({number}) != head {} (block {head_number})",
+                short(&expected),
+                short(&head_hash)
+            ));
+        }
+        Ok(_) => {}
+        Err(error) => problems.push(format!("malformed lastblockhash: {error}")),
+    }
+    let Some(head) = chain.head() else {
+        problems.push("the head block is missing from the tree".into());
+        return problems;
+    };
+    let root = head.state.root();
+    if let Some(post) = test.get("postState") {
+        let wrapped = serde_json::json!({ "pre": post });
+        match parse_pre(&wrapped) {
+            Ok(expected) => {
+                let expected_root = expected.root();
+                if expected_root != root {
+                    problems.push(format!(
+                        "head state root {} != postState root {}: {}",
+                        short(&root),
+                        short(&expected_root),
+                        state_diff(&head.state, &expected)
+                    ));
+                }
+            }
+            Err(error) => problems.push(format!("malformed postState: {error}")),
+        }
+    } else {
+        match crate::json::str_at(test, "postStateHash")
+            .and_then(|text| crate::json::h256("postStateHash", text))
+        {
+            Ok(expected) if expected != root => problems.push(format!(
+                "head state root {} != postStateHash {}",
+                short(&root),
+                short(&expected)
+            )),
+            Ok(_) => {}
+            Err(error) => problems.push(format!("no postState: {error}")),
+        }
+    }
+    problems
+}
+
+/// The first few accounts where `got` and `want` differ, for failure messages.
+fn state_diff(got: &InMemoryState, want: &InMemoryState) -> String {
+    const SHOWN: usize = 3;
+    let mut diffs = Vec::new();
+    let addresses: std::collections::BTreeSet<_> =
+        got.accounts.keys().chain(want.accounts.keys()).collect();
+    for address in addresses {
+        let line = match (got.accounts.get(address), want.accounts.get(address)) {
+            (Some(_), None) => format!("{address:?} exists, expected absent"),
+            (None, Some(_)) => format!("{address:?} absent, expected present"),
+            (Some(g), Some(w)) if g != w => {
+                let mut fields = Vec::new();
+                if g.nonce != w.nonce {
+                    fields.push(format!("nonce {} != {}", g.nonce, w.nonce));
+                }
+                if g.balance != w.balance {
+                    fields.push(format!("balance {} != {}", g.balance, w.balance));
+                }
+                if g.code != w.code {
+                    fields.push("code differs".to_string());
+                }
+                if g.storage != w.storage {
+                    fields.push("storage differs".to_string());
+                }
+                format!("{address:?} {}", fields.join(", "))
+            }
+            _ => continue,
+        };
+        diffs.push(line);
+    }
+    let more = diffs.len().saturating_sub(SHOWN);
+    let mut text = diffs.into_iter().take(SHOWN).collect::<Vec<_>>().join("; ");
+    if more > 0 {
+        text.push_str(&format!(" (+{more} accounts)"));
+    }
+    text
+}
+
+/// The native engine: evm-core's block processing (header rules against the parent, body,
+/// ommers, execution, gas, roots, bloom, rewards), plus the one ommer rule it leaves to callers
+/// that have the ancestors' bodies: no ommer may have been included by an ancestor already. With
+/// `stateless`, the block is executed a second time over a witness generated from the first run
+/// and both must agree.
+pub fn execute_native(
+    context: ImportContext<'_>,
+    stateless: bool,
+) -> Result<InMemoryState, String> {
+    let included: Vec<H256> = context
+        .ancestor_blocks
+        .iter()
+        .flat_map(|block| block.ommers.iter().map(Header::hash))
+        .collect();
+    validate_ommers(
+        context.chain,
+        context.spec,
+        &context.block.header,
+        &context.block.ommers,
+        context.ancestors,
+        &included,
+    )
+    .map_err(|e| e.to_string())?;
+    if stateless {
+        return stateless::execute(context);
+    }
+    let mut state = context.state;
+    let outcome = execute_block(
+        &mut state,
+        context.chain,
+        context.spec,
+        context.parent,
+        context.ancestors,
+        context.block,
+        &NativePrecompiles,
+    )
+    .map_err(|e| e.to_string())?;
+    if outcome.state_root != context.block.header.state_root {
+        return Err(format!(
+            "state root {:?} != header {:?}",
+            outcome.state_root, context.block.header.state_root
+        ));
+    }
+    Ok(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Not a check: prints, for every block a fixture expects to be invalid, the exception the
+    /// fixture names and the reason the runner rejected it with, to audit that blocks fail for
+    /// the right reason. `BLOCKCHAIN_AUDIT=DIR cargo test -p ethtests audit -- --ignored
+    /// --nocapture`.
+    #[test]
+    #[ignore]
+    fn audit_rejection_reasons() {
+        let Ok(dir) = std::env::var("BLOCKCHAIN_AUDIT") else {
+            return;
+        };
+        let files = collect_json_files(&[PathBuf::from(dir)]).unwrap_or_default();
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file.path) else {
+                continue;
+            };
+            let Ok(tests) = serde_json::from_str::<BTreeMap<String, Value>>(&text) else {
+                continue;
+            };
+            for (name, test) in &tests {
+                let run = run_test(test, &RunOptions::default());
+                for line in run
+                    .log
+                    .iter()
+                    .filter(|l| l.contains("rejected as expected"))
+                {
+                    println!("AUDIT {} :: {name} :: {line}", file.display);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn transition_networks_match_either_fork() {
+        assert!(fork_selected("BerlinToLondonAt5", Some(SpecId::London)));
+        assert!(fork_selected("BerlinToLondonAt5", Some(SpecId::Berlin)));
+        assert!(!fork_selected("BerlinToLondonAt5", Some(SpecId::Cancun)));
+        assert!(fork_selected(
+            "ArrowGlacierToParisAtDiffC0000",
+            Some(SpecId::Paris)
+        ));
+        assert!(fork_selected("Cancun", None));
+        assert!(!fork_selected("Cancun", Some(SpecId::Shanghai)));
+    }
+}

@@ -1,0 +1,375 @@
+//! The block tree of one BlockchainTests case: every accepted block with its post-state and total
+//! difficulty, keyed by hash, and the canonical head chosen as clients choose it.
+//!
+//! Engines plug in through [`Chain::import`]: the tree decodes the block, finds its parent, and
+//! hands the engine an [`ImportContext`] (the parent's post-state with the BLOCKHASH window of the
+//! block's own branch, the parent header, the ancestors); the engine validates and executes and
+//! returns the post-state or the reason it rejects the block. The native engine calls
+//! `evm_core::block` directly; a Wasm engine builds a block-data blob from the same context.
+//!
+//! Head choice: before the merge the branch with the highest total difficulty wins and the first
+//! block seen wins a tie; a block the merge rules apply to (Paris and later, whose difficulty is
+//! zero) becomes the head when imported, as a consensus client's forkchoice update after every
+//! payload makes it in the fixtures' fillers.
+
+use std::collections::HashMap;
+
+use evm_core::block::{Block, ChainSpec, Header};
+use evm_core::{InMemoryState, SpecId};
+use primitive_types::{H256, U256};
+
+/// BLOCKHASH reaches back this many blocks.
+const BLOCK_HASH_WINDOW: u64 = 256;
+
+/// How many ancestors the engine gets (ommers may be up to 6 generations back; their own
+/// parents must be known too).
+const ANCESTOR_DEPTH: usize = 8;
+
+/// One accepted block.
+#[derive(Clone, Debug)]
+pub struct ChainNode {
+    /// The block (header, transactions, ommers, withdrawals).
+    pub block: Block,
+    /// The world state after the block (its `block_hashes` are left empty; they depend on the
+    /// branch and are filled per import).
+    pub state: InMemoryState,
+    /// Sum of the difficulties from genesis to this block.
+    pub total_difficulty: U256,
+}
+
+/// What an engine gets to validate and execute one block.
+pub struct ImportContext<'a> {
+    /// The chain's fork schedule.
+    pub chain: &'a ChainSpec,
+    /// The fork the block's number, timestamp and parent total difficulty select.
+    pub spec: SpecId,
+    /// The parent's header.
+    pub parent: &'a Header,
+    /// Ancestors of the block, parent first, up to `ANCESTOR_DEPTH` of them (genesis last when
+    /// the branch is short).
+    pub ancestors: &'a [Header],
+    /// Blocks of the branch (parent first, same order as `ancestors`), for rules that look at what
+    /// earlier blocks included (ommers already used).
+    pub ancestor_blocks: &'a [Block],
+    /// The block to import.
+    pub block: &'a Block,
+    /// The block as it came on the wire.
+    pub rlp: &'a [u8],
+    /// A copy of the parent's post-state with `block_hashes` set to the 256 blocks before this
+    /// one on its own branch: the engine executes on it and returns it.
+    pub state: InMemoryState,
+}
+
+/// Why the tree refused a block before or after the engine saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// The RLP is not a block.
+    Decode(String),
+    /// The parent is not a block the tree accepted.
+    UnknownParent(H256),
+    /// The engine rejected it.
+    Invalid(String),
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rejection::Decode(reason) => write!(f, "not a block: {reason}"),
+            Rejection::UnknownParent(parent) => write!(f, "unknown parent {parent:?}"),
+            Rejection::Invalid(reason) => f.write_str(reason),
+        }
+    }
+}
+
+/// A block the tree accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// Its hash.
+    pub hash: H256,
+    /// Its number.
+    pub number: u64,
+    /// It was already in the tree (nothing was executed).
+    pub known: bool,
+    /// It is the head now.
+    pub head: bool,
+}
+
+/// The block tree.
+pub struct Chain {
+    spec: ChainSpec,
+    nodes: HashMap<H256, ChainNode>,
+    head: H256,
+}
+
+impl Chain {
+    /// A tree holding the genesis block and its state.
+    pub fn new(spec: ChainSpec, genesis: Block, state: InMemoryState) -> Chain {
+        let hash = genesis.header.hash();
+        let total_difficulty = genesis.header.difficulty;
+        let mut nodes = HashMap::new();
+        nodes.insert(
+            hash,
+            ChainNode {
+                block: genesis,
+                state,
+                total_difficulty,
+            },
+        );
+        Chain {
+            spec,
+            nodes,
+            head: hash,
+        }
+    }
+
+    /// The chain's fork schedule.
+    pub fn spec(&self) -> &ChainSpec {
+        &self.spec
+    }
+
+    /// The head's hash.
+    pub fn head_hash(&self) -> H256 {
+        self.head
+    }
+
+    /// The head block.
+    pub fn head(&self) -> Option<&ChainNode> {
+        self.nodes.get(&self.head)
+    }
+
+    /// An accepted block.
+    pub fn node(&self, hash: &H256) -> Option<&ChainNode> {
+        self.nodes.get(hash)
+    }
+
+    /// Decodes `rlp`, finds the parent, lets `execute` validate and run the block on a copy of the
+    /// parent's state, and on success stores the block and moves the head if it wins.
+    pub fn import<F>(&mut self, rlp: &[u8], execute: F) -> Result<Imported, Rejection>
+    where
+        F: FnOnce(ImportContext<'_>) -> Result<InMemoryState, String>,
+    {
+        let block = Block::decode(rlp).map_err(|e| Rejection::Decode(e.to_string()))?;
+        let hash = block.header.hash();
+        if self.nodes.contains_key(&hash) {
+            return Ok(Imported {
+                hash,
+                number: block.header.number,
+                known: true,
+                head: self.head == hash,
+            });
+        }
+        let parent_hash = block.header.parent_hash;
+        let parent = self
+            .nodes
+            .get(&parent_hash)
+            .ok_or(Rejection::UnknownParent(parent_hash))?;
+        let parent_td = parent.total_difficulty;
+        let spec = self
+            .spec
+            .spec_at(block.header.number, block.header.timestamp, parent_td);
+        let (ancestors, ancestor_blocks) = self.ancestors(parent_hash);
+        let mut state = parent.state.clone();
+        state.block_hashes = self.block_hashes(&block.header);
+        let context = ImportContext {
+            chain: &self.spec,
+            spec,
+            parent: &parent.block.header,
+            ancestors: &ancestors,
+            ancestor_blocks: &ancestor_blocks,
+            block: &block,
+            rlp,
+            state,
+        };
+        let mut state = execute(context).map_err(Rejection::Invalid)?;
+        state.block_hashes.clear();
+        let total_difficulty = parent_td.saturating_add(block.header.difficulty);
+        let number = block.header.number;
+        let head_td = self
+            .nodes
+            .get(&self.head)
+            .map(|n| n.total_difficulty)
+            .unwrap_or_default();
+        let becomes_head = spec.is_enabled_in(SpecId::Paris) || total_difficulty > head_td;
+        self.nodes.insert(
+            hash,
+            ChainNode {
+                block,
+                state,
+                total_difficulty,
+            },
+        );
+        if becomes_head {
+            self.head = hash;
+        }
+        Ok(Imported {
+            hash,
+            number,
+            known: false,
+            head: becomes_head,
+        })
+    }
+
+    /// Up to `ANCESTOR_DEPTH` ancestors starting at `from` (inclusive), newest first.
+    fn ancestors(&self, from: H256) -> (Vec<Header>, Vec<Block>) {
+        let mut headers = Vec::new();
+        let mut blocks = Vec::new();
+        let mut cursor = Some(from);
+        while let Some(hash) = cursor {
+            if headers.len() >= ANCESTOR_DEPTH {
+                break;
+            }
+            let Some(node) = self.nodes.get(&hash) else {
+                break;
+            };
+            headers.push(node.block.header.clone());
+            blocks.push(node.block.clone());
+            cursor = (node.block.header.number > 0).then_some(node.block.header.parent_hash);
+        }
+        (headers, blocks)
+    }
+
+    /// Hashes of the (up to) 256 blocks before `header` on its own branch.
+    fn block_hashes(&self, header: &Header) -> std::collections::BTreeMap<u64, H256> {
+        let mut hashes = std::collections::BTreeMap::new();
+        let lowest = header.number.saturating_sub(BLOCK_HASH_WINDOW);
+        let mut hash = header.parent_hash;
+        while let Some(node) = self.nodes.get(&hash) {
+            let number = node.block.header.number;
+            if number < lowest {
+                break;
+            }
+            hashes.insert(number, hash);
+            if number == 0 {
+                break;
+            }
+            hash = node.block.header.parent_hash;
+        }
+        hashes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A genesis block with the given difficulty (all other fields from a real fixture).
+    fn genesis(difficulty: u64) -> Block {
+        let header = serde_json::json!({
+            "bloom": format!("0x{}", "00".repeat(256)),
+            "coinbase": "0x8888f1f195afa192cfee860698584c030f4c9db1",
+            "difficulty": format!("{difficulty:#x}"), "extraData": "0x42", "gasLimit": "0x2fefd8",
+            "gasUsed": "0x00", "mixHash": format!("0x{}", "00".repeat(32)),
+            "nonce": "0x0000000000000000", "number": "0x00",
+            "parentHash": format!("0x{}", "00".repeat(32)),
+            "receiptTrie": "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
+            "stateRoot": "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
+            "timestamp": "0x54c98c81",
+            "transactionsTrie": "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
+            "uncleHash": "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
+        });
+        let rlp = super::super::fixture::genesis_rlp(
+            &serde_json::json!({ "genesisBlockHeader": header }),
+        )
+        .unwrap();
+        Block::decode(&rlp).unwrap()
+    }
+
+    /// A child of `parent` with `difficulty`; `tag` makes siblings distinct.
+    fn child(parent: &Block, difficulty: u64, tag: u8) -> Block {
+        let mut block = parent.clone();
+        block.header.parent_hash = parent.header.hash();
+        block.header.number = parent.header.number + 1;
+        block.header.difficulty = U256::from(difficulty);
+        block.header.extra_data = vec![tag];
+        block
+    }
+
+    fn tree(network: &str, difficulty: u64) -> (Chain, Block) {
+        let genesis = genesis(difficulty);
+        let spec = ChainSpec::from_test_network(network).unwrap();
+        (
+            Chain::new(spec, genesis.clone(), InMemoryState::default()),
+            genesis,
+        )
+    }
+
+    fn accept(context: ImportContext<'_>) -> Result<InMemoryState, String> {
+        Ok(context.state)
+    }
+
+    #[test]
+    fn highest_total_difficulty_wins_and_the_first_seen_wins_a_tie() {
+        let (mut chain, genesis) = tree("Frontier", 100);
+        let a1 = child(&genesis, 10, 1);
+        let b1 = child(&genesis, 20, 2);
+        let a2 = child(&a1, 15, 1);
+        let c1 = child(&genesis, 25, 3);
+        assert!(chain.import(&a1.encode(), accept).unwrap().head);
+        assert!(chain.import(&b1.encode(), accept).unwrap().head);
+        assert!(chain.import(&a2.encode(), accept).unwrap().head);
+        // 125 == 125: the branch seen first stays.
+        let imported = chain.import(&c1.encode(), accept).unwrap();
+        assert!(!imported.head);
+        assert_eq!(chain.head_hash(), a2.header.hash());
+        assert_eq!(
+            chain.head().unwrap().total_difficulty,
+            U256::from(100 + 10 + 15)
+        );
+        assert!(chain.import(&a2.encode(), accept).unwrap().known);
+    }
+
+    #[test]
+    fn after_the_merge_the_last_imported_block_is_the_head() {
+        let (mut chain, genesis) = tree("Paris", 0);
+        let a1 = child(&genesis, 0, 1);
+        let a2 = child(&a1, 0, 1);
+        let b1 = child(&genesis, 0, 2);
+        for block in [&a1, &a2, &b1] {
+            assert!(chain.import(&block.encode(), accept).unwrap().head);
+        }
+        assert_eq!(chain.head_hash(), b1.header.hash());
+    }
+
+    #[test]
+    fn unknown_parents_and_engine_rejections_leave_the_tree_alone() {
+        let (mut chain, genesis) = tree("Frontier", 100);
+        let a1 = child(&genesis, 10, 1);
+        let orphan = child(&a1, 10, 1);
+        assert_eq!(
+            chain.import(&orphan.encode(), accept),
+            Err(Rejection::UnknownParent(a1.header.hash()))
+        );
+        let rejected = chain.import(&a1.encode(), |_| Err("no".to_string()));
+        assert_eq!(rejected, Err(Rejection::Invalid("no".into())));
+        assert!(chain.node(&a1.header.hash()).is_none());
+        assert_eq!(chain.head_hash(), genesis.header.hash());
+        assert!(matches!(
+            chain.import(&[0xc0], accept),
+            Err(Rejection::Decode(_))
+        ));
+    }
+
+    #[test]
+    fn the_engine_sees_its_own_branch() {
+        let (mut chain, genesis) = tree("Frontier", 100);
+        let a1 = child(&genesis, 10, 1);
+        let b1 = child(&genesis, 10, 2);
+        let b2 = child(&b1, 10, 2);
+        chain.import(&a1.encode(), accept).unwrap();
+        chain.import(&b1.encode(), accept).unwrap();
+        chain
+            .import(&b2.encode(), |context| {
+                assert_eq!(context.parent.hash(), b1.header.hash());
+                let numbers: Vec<u64> = context.ancestors.iter().map(|h| h.number).collect();
+                assert_eq!(numbers, vec![1, 0]);
+                assert_eq!(context.state.block_hashes.get(&1), Some(&b1.header.hash()));
+                assert_eq!(
+                    context.state.block_hashes.get(&0),
+                    Some(&genesis.header.hash())
+                );
+                Ok(context.state)
+            })
+            .unwrap();
+        assert_eq!(chain.head_hash(), b2.header.hash());
+    }
+}

@@ -1,0 +1,85 @@
+//! BlockchainTests through the execution environment: every block is handed to the EE Wasm module
+//! in a host engine (wasmi or wasmtime) as a pre-state commitment and a block-data blob, and the
+//! EE's verdict is the block's.
+//!
+//! The runner still executes each block natively: the full post-state is what the next block's
+//! witness is generated from. The EE must agree with it: same acceptance, and for an accepted
+//! block the post-state commitment of the block's hash.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use evm_core::InMemoryState;
+use evm_ee_host::{Engine, HostError, Limits, Runtime};
+
+use crate::blockchain::chain::ImportContext;
+use crate::blockchain::execute_native;
+use crate::ee_input::ee_input;
+
+/// One EE module instantiated per block in one engine, with counters for reports and benchmarks.
+pub struct WasmEngine {
+    runtime: Runtime,
+    blocks: AtomicU64,
+    ticks: AtomicU64,
+}
+
+impl WasmEngine {
+    /// Loads the EE built by `ee-module` into `engine` with the default limits.
+    pub fn new(engine: Engine) -> Result<WasmEngine, HostError> {
+        Ok(WasmEngine {
+            runtime: Runtime::new(engine, ee_module::EE_WASM, Limits::default())?,
+            blocks: AtomicU64::new(0),
+            ticks: AtomicU64::new(0),
+        })
+    }
+
+    /// Blocks run and ticks used so far.
+    pub fn totals(&self) -> (u64, u64) {
+        (
+            self.blocks.load(Ordering::Relaxed),
+            self.ticks.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Validates one block in the EE; returns the post-state for the block tree or the EE's
+    /// rejection reason.
+    pub fn execute(&self, context: ImportContext<'_>) -> Result<InMemoryState, String> {
+        let input = ee_input(
+            context.chain,
+            context.spec,
+            &context.state,
+            context.parent,
+            context.ancestors,
+            context.rlp,
+        )?;
+        let parent_state = context.state.clone();
+        let native = execute_native(context, false);
+        let result = self
+            .runtime
+            .execute(input.pre_state, &input.blob)
+            .map_err(|error| format!("host fault: {error}"))?;
+        self.blocks.fetch_add(1, Ordering::Relaxed);
+        self.ticks.fetch_add(result.ticks, Ordering::Relaxed);
+        match (native, result.accepted()) {
+            (Ok(state), true) if result.post_state == Some(input.post_state) => Ok(state),
+            (Ok(_), true) => Err(format!(
+                "EE saved post-state {} instead of {}",
+                result.post_state.map(hex::encode).unwrap_or_default(),
+                hex::encode(input.post_state)
+            )),
+            (Ok(_), false) => Err(format!(
+                "EE rejected a block evm-core accepts: {}",
+                result.trap.unwrap_or_else(|| "no post-state saved".into())
+            )),
+            // The EE's verdict stands; the tree keeps the parent's state, and the fixture's
+            // expectation (this block is invalid) reports the disagreement.
+            (Err(_), true) => Ok(parent_state),
+            (Err(_), false) => Err(format!(
+                "EE: {}",
+                result
+                    .reason
+                    .or(result.trap)
+                    .unwrap_or_else(|| "no post-state saved".into())
+            )),
+        }
+    }
+}

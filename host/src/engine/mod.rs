@@ -1,0 +1,115 @@
+//! The Wasm engines an EE runs in. Both get the same instrumented module, the same host
+//! functions (from `eei.rs` and `metering.rs`) and the same limits, so they produce the same
+//! results and tick counts; only speed differs.
+
+use crate::HostError;
+use crate::eei::HostState;
+use std::fmt;
+use std::str::FromStr;
+
+mod wasmi;
+#[cfg(feature = "wasmtime")]
+mod wasmtime;
+
+/// Which engine runs the EE.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// wasmi: an interpreter, the security-first default.
+    #[default]
+    Wasmi,
+    /// wasmtime: an optimizing (Cranelift) compiler, behind the `wasmtime` cargo feature.
+    #[cfg(feature = "wasmtime")]
+    Wasmtime,
+}
+
+impl Engine {
+    /// The engines in this build.
+    pub const ALL: &'static [Engine] = &[
+        Engine::Wasmi,
+        #[cfg(feature = "wasmtime")]
+        Engine::Wasmtime,
+    ];
+
+    /// The engine's name as [`FromStr`] takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Wasmi => "wasmi",
+            #[cfg(feature = "wasmtime")]
+            Engine::Wasmtime => "wasmtime",
+        }
+    }
+}
+
+impl fmt::Display for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Engine {
+    type Err = HostError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "wasmi" => Ok(Engine::Wasmi),
+            #[cfg(feature = "wasmtime")]
+            "wasmtime" => Ok(Engine::Wasmtime),
+            #[cfg(not(feature = "wasmtime"))]
+            "wasmtime" => Err(HostError::EngineNotBuilt("wasmtime")),
+            other => Err(HostError::UnknownEngine(other.to_owned())),
+        }
+    }
+}
+
+/// Trap messages shared by the engines, so a trap reads the same whichever engine ran.
+pub(crate) mod trap_message {
+    pub(crate) const UNREACHABLE: &str = "wasm `unreachable` instruction executed";
+    pub(crate) const MEMORY_OUT_OF_BOUNDS: &str = "out of bounds memory access";
+    pub(crate) const TABLE_OUT_OF_BOUNDS: &str = "out of bounds table access";
+    pub(crate) const INDIRECT_CALL_TO_NULL: &str = "indirect call to a null table entry";
+    pub(crate) const BAD_SIGNATURE: &str = "indirect call type mismatch";
+    pub(crate) const DIVISION_BY_ZERO: &str = "integer divide by zero";
+    pub(crate) const INTEGER_OVERFLOW: &str = "integer overflow";
+    pub(crate) const BAD_CONVERSION: &str = "invalid conversion to integer";
+    pub(crate) const STACK_OVERFLOW: &str = "engine call stack exhausted";
+}
+
+/// A module compiled by one engine, with its libraries, ready to instantiate per run.
+pub(crate) enum Loaded {
+    Wasmi(self::wasmi::Loaded),
+    #[cfg(feature = "wasmtime")]
+    Wasmtime(self::wasmtime::Loaded),
+}
+
+/// The state after a run, and the trap message if the EE trapped.
+pub(crate) struct Outcome {
+    pub(crate) state: HostState,
+    pub(crate) trap: Option<String>,
+}
+
+impl Loaded {
+    /// Compiles the instrumented EE and libraries (already checked by `module.rs`).
+    pub(crate) fn new(
+        engine: Engine,
+        ee: &[u8],
+        libraries: &[(String, Vec<u8>)],
+        limits: &crate::Limits,
+    ) -> Result<Self, HostError> {
+        Ok(match engine {
+            Engine::Wasmi => Loaded::Wasmi(self::wasmi::Loaded::new(ee, libraries, limits)?),
+            #[cfg(feature = "wasmtime")]
+            Engine::Wasmtime => {
+                Loaded::Wasmtime(self::wasmtime::Loaded::new(ee, libraries, limits)?)
+            }
+        })
+    }
+
+    /// Instantiates the libraries and the EE in a fresh store and calls `main`.
+    pub(crate) fn run(&self, state: HostState) -> Result<Outcome, HostError> {
+        match self {
+            Loaded::Wasmi(loaded) => loaded.run(state),
+            #[cfg(feature = "wasmtime")]
+            Loaded::Wasmtime(loaded) => loaded.run(state),
+        }
+    }
+}

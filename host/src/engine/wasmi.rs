@@ -1,0 +1,280 @@
+//! The wasmi engine (interpreter).
+
+use super::{Outcome, trap_message as msg};
+use crate::eei::{HostFn, HostState};
+use crate::metering::{FRAME_OVERHEAD, METERING_MODULE, MeterFn};
+use crate::trap::HostTrap;
+use crate::{HostError, Limits};
+use wasmi::{
+    Caller, CompilationMode, Config, Engine, Extern, Linker, Module, Store, StoreLimits,
+    StoreLimitsBuilder, TrapCode,
+};
+
+/// What the store holds: the EEI state and the memory limiter.
+struct Data {
+    host: HostState,
+    limits: StoreLimits,
+}
+
+pub(crate) struct Loaded {
+    engine: Engine,
+    ee: Module,
+    libraries: Vec<(String, Module)>,
+    max_memory_bytes: usize,
+}
+
+fn engine_error(e: impl std::fmt::Display) -> HostError {
+    HostError::Engine(format!("wasmi: {e}"))
+}
+
+impl Loaded {
+    pub(crate) fn new(
+        ee: &[u8],
+        libraries: &[(String, Vec<u8>)],
+        limits: &Limits,
+    ) -> Result<Self, HostError> {
+        let mut config = Config::default();
+        // wasmi's own limits sit far above the deterministic stack budget (every frame costs at
+        // least FRAME_OVERHEAD units there, and a wasmi value slot is at most 8x a unit), so the
+        // metering's stack trap always comes first.
+        let max_frames = usize::try_from(limits.max_stack / FRAME_OVERHEAD)
+            .unwrap_or(usize::MAX)
+            .saturating_add(64);
+        let max_height = usize::try_from(limits.max_stack)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(8)
+            .saturating_add(1 << 20);
+        config
+            .set_max_recursion_depth(max_frames)
+            .set_max_stack_height(max_height)
+            .wasm_tail_call(false)
+            .wasm_extended_const(false)
+            .wasm_multi_memory(false)
+            // Validation is eager, translation lazy: deterministic, and quick to load.
+            .compilation_mode(CompilationMode::LazyTranslation);
+        let engine = Engine::new(&config);
+        let ee = Module::new(&engine, ee).map_err(engine_error)?;
+        let libraries = libraries
+            .iter()
+            .map(|(name, wasm)| {
+                Ok((
+                    name.clone(),
+                    Module::new(&engine, wasm).map_err(engine_error)?,
+                ))
+            })
+            .collect::<Result<_, HostError>>()?;
+        Ok(Self {
+            engine,
+            ee,
+            libraries,
+            max_memory_bytes: limits.max_memory_bytes(),
+        })
+    }
+
+    pub(crate) fn run(&self, state: HostState) -> Result<Outcome, HostError> {
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(self.max_memory_bytes)
+            .build();
+        let mut store = Store::new(
+            &self.engine,
+            Data {
+                host: state,
+                limits,
+            },
+        );
+        store.limiter(|data| &mut data.limits);
+        let mut linker = linker(&self.engine)?;
+        for (name, module) in &self.libraries {
+            let instance = match linker.instantiate_and_start(&mut store, module) {
+                Ok(instance) => instance,
+                Err(e) => return instantiation_failed(e, store),
+            };
+            linker
+                .instance(&mut store, name, instance)
+                .map_err(engine_error)?;
+        }
+        let instance = match linker.instantiate_and_start(&mut store, &self.ee) {
+            Ok(instance) => instance,
+            Err(e) => return instantiation_failed(e, store),
+        };
+        let main = instance
+            .get_typed_func::<(), ()>(&store, "main")
+            .map_err(|_| HostError::MissingExport("a function `main`".into()))?;
+        let trap = main.call(&mut store, ()).err().map(|e| trap_text(&e));
+        Ok(Outcome {
+            state: store.into_data().host,
+            trap,
+        })
+    }
+}
+
+/// A trap while instantiating (a start function, a data segment out of bounds) is the EE's
+/// failure; anything else is the host's.
+fn instantiation_failed(e: wasmi::Error, store: Store<Data>) -> Result<Outcome, HostError> {
+    if e.downcast_ref::<HostTrap>().is_some() || e.as_trap_code().is_some() {
+        Ok(Outcome {
+            trap: Some(trap_text(&e)),
+            state: store.into_data().host,
+        })
+    } else {
+        Err(engine_error(e))
+    }
+}
+
+fn trap_text(e: &wasmi::Error) -> String {
+    if let Some(trap) = e.downcast_ref::<HostTrap>() {
+        return trap.0.clone();
+    }
+    match e.as_trap_code() {
+        Some(TrapCode::UnreachableCodeReached) => msg::UNREACHABLE.into(),
+        Some(TrapCode::MemoryOutOfBounds) => msg::MEMORY_OUT_OF_BOUNDS.into(),
+        Some(TrapCode::TableOutOfBounds) => msg::TABLE_OUT_OF_BOUNDS.into(),
+        Some(TrapCode::IndirectCallToNull) => msg::INDIRECT_CALL_TO_NULL.into(),
+        Some(TrapCode::BadSignature) => msg::BAD_SIGNATURE.into(),
+        Some(TrapCode::IntegerDivisionByZero) => msg::DIVISION_BY_ZERO.into(),
+        Some(TrapCode::IntegerOverflow) => msg::INTEGER_OVERFLOW.into(),
+        Some(TrapCode::BadConversionToInteger) => msg::BAD_CONVERSION.into(),
+        Some(TrapCode::StackOverflow) => msg::STACK_OVERFLOW.into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Runs `op` on the calling module's exported memory and the host state.
+fn with_memory<R>(
+    caller: &mut Caller<'_, Data>,
+    f: HostFn,
+    op: impl FnOnce(&mut HostState, &mut [u8]) -> Result<R, HostTrap>,
+) -> Result<R, wasmi::Error> {
+    let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
+        return Err(wasmi::Error::host(HostTrap::new(format!(
+            "{}: the calling module exports no memory named `memory`",
+            f.env_name()
+        ))));
+    };
+    let (bytes, data) = memory.data_and_store_mut(caller);
+    op(&mut data.host, bytes).map_err(wasmi::Error::host)
+}
+
+type Ret<T = ()> = Result<T, wasmi::Error>;
+
+fn host<T>(r: Result<T, HostTrap>) -> Ret<T> {
+    r.map_err(wasmi::Error::host)
+}
+
+/// The EEI, debug and metering functions under all their import names.
+fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
+    let mut linker = Linker::new(engine);
+    for f in HostFn::ALL {
+        for (module, name) in f.import_names() {
+            match f {
+                HostFn::LoadPreStateRoot => linker.func_wrap(
+                    module,
+                    name,
+                    move |mut c: Caller<'_, Data>, ptr: u32| -> Ret {
+                        with_memory(&mut c, f, |h, m| h.load_pre_state_root(m, ptr))
+                    },
+                ),
+                HostFn::BlockDataSize => {
+                    linker.func_wrap(module, name, |mut c: Caller<'_, Data>| -> Ret<i32> {
+                        host(c.data_mut().host.block_data_size())
+                    })
+                }
+                HostFn::BlockDataCopy => linker.func_wrap(
+                    module,
+                    name,
+                    move |mut c: Caller<'_, Data>, ptr: u32, offset: u32, len: u32| -> Ret {
+                        with_memory(&mut c, f, |h, m| h.block_data_copy(m, ptr, offset, len))
+                    },
+                ),
+                HostFn::SavePostStateRoot => linker.func_wrap(
+                    module,
+                    name,
+                    move |mut c: Caller<'_, Data>, ptr: u32| -> Ret {
+                        with_memory(&mut c, f, |h, m| h.save_post_state_root(m, ptr))
+                    },
+                ),
+                HostFn::PushNewDeposit => linker.func_wrap(
+                    module,
+                    name,
+                    move |mut c: Caller<'_, Data>, ptr: u32, len: u32| -> Ret {
+                        with_memory(&mut c, f, |h, m| h.push_new_deposit(m, ptr, len))
+                    },
+                ),
+                HostFn::UseTicks => {
+                    linker.func_wrap(module, name, |mut c: Caller<'_, Data>, ticks: i32| -> Ret {
+                        host(c.data_mut().host.use_ticks(ticks))
+                    })
+                }
+                HostFn::Print32 => {
+                    linker.func_wrap(module, name, |mut c: Caller<'_, Data>, v: i32| -> Ret {
+                        host(c.data_mut().host.print32(v))
+                    })
+                }
+                HostFn::Print64 => {
+                    linker.func_wrap(module, name, |mut c: Caller<'_, Data>, v: i64| -> Ret {
+                        host(c.data_mut().host.print64(v))
+                    })
+                }
+                HostFn::PrintMem => linker.func_wrap(
+                    module,
+                    name,
+                    move |mut c: Caller<'_, Data>, ptr: u32, len: u32| -> Ret {
+                        with_memory(&mut c, f, |h, m| h.print_mem(m, ptr, len))
+                    },
+                ),
+                HostFn::PrintMemHex => linker.func_wrap(
+                    module,
+                    name,
+                    move |mut c: Caller<'_, Data>, ptr: u32, len: u32| -> Ret {
+                        with_memory(&mut c, f, |h, m| h.print_mem_hex(m, ptr, len))
+                    },
+                ),
+            }
+            .map_err(engine_error)?;
+        }
+    }
+    for m in MeterFn::ALL {
+        let name = m.name();
+        match m {
+            MeterFn::Gas => linker.func_wrap(
+                METERING_MODULE,
+                name,
+                |mut c: Caller<'_, Data>, ticks: u64| -> Ret {
+                    host(c.data_mut().host.meter.charge(ticks))
+                },
+            ),
+            MeterFn::Bulk(_, unit) => linker.func_wrap(
+                METERING_MODULE,
+                name,
+                move |mut c: Caller<'_, Data>,
+                      count: i32,
+                      linear: i64,
+                      constant: i64|
+                      -> Ret<i32> {
+                    host(
+                        c.data_mut()
+                            .host
+                            .meter
+                            .charge_bulk(unit, count, linear, constant),
+                    )
+                },
+            ),
+            MeterFn::Stack => linker.func_wrap(
+                METERING_MODULE,
+                name,
+                |mut c: Caller<'_, Data>, operands: i64, frame: i64| -> Ret {
+                    host(c.data_mut().host.meter.reserve_stack(operands, frame))
+                },
+            ),
+            MeterFn::Unstack => linker.func_wrap(
+                METERING_MODULE,
+                name,
+                |mut c: Caller<'_, Data>, operands: i64, frame: i64| -> Ret {
+                    host(c.data_mut().host.meter.release_stack(operands, frame))
+                },
+            ),
+        }
+        .map_err(engine_error)?;
+    }
+    Ok(linker)
+}

@@ -1,0 +1,87 @@
+//! Host faults. An EE that traps is not one of them: that is a [`crate::ShardBlockResult`]
+//! with a `trap` reason.
+
+use std::path::PathBuf;
+
+/// What can go wrong on the host's side: a module that cannot be loaded, limits that cannot be
+/// enforced, an engine failure, or a Scout YAML file that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HostError {
+    /// The module is larger than [`crate::Limits::max_module_bytes`].
+    #[error("module of {size} bytes is larger than the limit of {max} bytes")]
+    ModuleTooLarge {
+        /// Size of the module in bytes.
+        size: usize,
+        /// The limit in bytes.
+        max: usize,
+    },
+    /// The module is not valid Wasm, or uses a feature the host does not run.
+    #[error("invalid module: {0}")]
+    InvalidModule(String),
+    /// The module lacks an export the host needs.
+    #[error("module does not export {0}")]
+    MissingExport(String),
+    /// The module imports something the host does not provide.
+    #[error("module imports `{module}.{name}`, which the host does not provide{hint}")]
+    UnknownImport {
+        /// The import's module name.
+        module: String,
+        /// The import's field name.
+        name: String,
+        /// Extra explanation (the expected signature, for instance), may be empty.
+        hint: String,
+    },
+    /// The module's memory declares more pages than [`crate::Limits::max_memory_pages`].
+    #[error("module memory needs {pages} pages at start, above the limit of {max} pages")]
+    MemoryTooLarge {
+        /// Initial pages the module declares.
+        pages: u64,
+        /// The limit in pages.
+        max: u32,
+    },
+    /// The limits cannot be enforced deterministically.
+    #[error("invalid limits: {0}")]
+    InvalidLimits(String),
+    /// Metering injection failed.
+    #[error("metering instrumentation failed: {0}")]
+    Instrumentation(String),
+    /// The engine failed to compile, link or instantiate the module (not a trap of the EE).
+    #[error("engine error: {0}")]
+    Engine(String),
+    /// The block data does not fit the 32-bit EEI.
+    #[error("block data of {0} bytes does not fit the EEI's 32-bit sizes")]
+    BlockDataTooLarge(usize),
+    /// An unknown engine name.
+    #[error("unknown engine `{0}` (expected `wasmi` or `wasmtime`)")]
+    UnknownEngine(String),
+    /// An engine that this build leaves out.
+    #[error("engine `{0}` is not in this build (enable the `wasmtime` cargo feature)")]
+    EngineNotBuilt(&'static str),
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A Scout YAML file is malformed.
+    #[error("{}: {message}", path.display())]
+    ScoutYaml {
+        /// The YAML file.
+        path: PathBuf,
+        /// What is wrong, and where.
+        message: String,
+    },
+    /// A module named by a Scout YAML file cannot be loaded.
+    #[error("{}: {source}", path.display())]
+    ScoutModule {
+        /// The module file.
+        path: PathBuf,
+        /// Why it cannot be loaded.
+        #[source]
+        source: Box<HostError>,
+    },
+}

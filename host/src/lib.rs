@@ -1,0 +1,57 @@
+//! The EE host runtime: loads an execution-environment (EE) Wasm module and optional library
+//! modules, provides the Eth 2.0 Phase 2 EEI with Scout's names and semantics, meters execution
+//! deterministically, and runs it in wasmi or wasmtime. It also runs Scout's YAML test format.
+//!
+//! ```no_run
+//! use evm_ee_host::{Engine, Limits, Runtime};
+//! # fn main() -> Result<(), evm_ee_host::HostError> {
+//! let ee = std::fs::read("ee.wasm").expect("read the EE");
+//! let runtime = Runtime::new(Engine::Wasmi, &ee, Limits::default())?;
+//! let result = runtime.execute([0; 32], b"block data")?;
+//! match (&result.post_state, &result.trap) {
+//!     (Some(root), None) => println!("accepted: {}", hex::encode(root)),
+//!     (_, Some(why)) => println!("rejected: {why}"),
+//!     (None, None) => println!("the EE saved no post-state"),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! How a run works: `module.rs` checks a module (size before parsing, validation against the
+//! Wasm features rustc emits for `wasm32-unknown-unknown`, imports, exports, memory size);
+//! `metering.rs` injects tick and stack metering; `engine/` compiles it once. Each
+//! [`Runtime::execute`] instantiates the libraries and the EE in a fresh store, calls `main`, and
+//! collects the post-state, deposits, ticks and debug output (`eei.rs`, `debug.rs`).
+//!
+//! Dependencies and why:
+//! - `wasmi`: the default engine, an interpreter (fast to load, no native code).
+//! - `wasmtime` (optional, `wasmtime` feature): the optimizing engine, for speed.
+//! - `finite-wasm`: the metering injection (per-region gas calls and a deterministic stack
+//!   bound), engine-independent by construction; its `wasmparser` also validates modules.
+//! - `serde`, `serde_norway`: Scout YAML (`serde_norway` is the maintained fork of the archived
+//!   `serde_yaml`).
+//! - `hex`: hex in Scout YAML and in debug output.
+//! - `thiserror`: [`HostError`].
+#![warn(missing_docs, unreachable_pub)]
+
+mod debug;
+mod eei;
+mod engine;
+mod error;
+mod limits;
+mod metering;
+mod module;
+mod runtime;
+mod scout_yaml;
+mod trap;
+
+pub use debug::DebugLine;
+pub use engine::Engine;
+pub use error::HostError;
+pub use limits::{Limits, MAX_STACK_CAP};
+pub use metering::{
+    FRAME_OVERHEAD, LOCAL_SIZE, TICKS_BULK_BASE, TICKS_BULK_PER_UNIT, TICKS_CALL,
+    TICKS_CALL_INDIRECT, TICKS_DEFAULT, TICKS_DIV_REM, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD,
+    TICKS_MEMORY_ACCESS, TICKS_MEMORY_GROW, TICKS_TABLE_GROW,
+};
+pub use runtime::{Library, Runtime, ShardBlockResult};
+pub use scout_yaml::{BlockReport, ScoutReport, run_scout_yaml};

@@ -1,0 +1,362 @@
+//! Deterministic metering: the module is instrumented before any engine sees it, so every
+//! engine charges exactly the same ticks and hits the same stack limit at the same point.
+//!
+//! The injection is `finite-wasm`'s: its gas analysis splits each function into regions of
+//! straight-line code (merging across instructions that cannot branch, trap or have side
+//! effects) and inserts one call of `metering.finite_wasm_gas(cost)` at the start of each
+//! region, charging the summed cost of its instructions up front. Bulk-memory and table
+//! instructions get a call that charges by their length operand. Its stack analysis computes, per
+//! function, the largest operand stack and the frame size, and brackets the body with
+//! `finite_wasm_stack` / `finite_wasm_unstack` calls, so the stack depth is bounded by the host's
+//! counter instead of by the engines' native limits (which differ).
+//!
+//! # Tick costs
+//!
+//! | what | ticks |
+//! | --- | --- |
+//! | any instruction not listed below (constants, locals, arithmetic, comparisons, branches, ...) | [`TICKS_DEFAULT`] = 1 |
+//! | loads and stores | [`TICKS_MEMORY_ACCESS`] = 2 |
+//! | integer and float division and remainder | [`TICKS_DIV_REM`] = 4 |
+//! | `call`, `return_call` | [`TICKS_CALL`] = 4 |
+//! | `call_indirect`, `return_call_indirect` | [`TICKS_CALL_INDIRECT`] = 8 |
+//! | `memory.grow` | [`TICKS_MEMORY_GROW`] = 1000 |
+//! | `table.grow` | [`TICKS_TABLE_GROW`] = 100 |
+//! | `memory.copy`, `memory.fill`, `memory.init` | [`TICKS_BULK_BASE`] = 2, plus [`TICKS_BULK_PER_UNIT`] = 1 per started 8-byte word |
+//! | `table.copy`, `table.fill`, `table.init` | 2, plus 1 per element |
+//! | each host call (EEI or debug) | [`TICKS_HOST_CALL`] = 100 |
+//! | host calls that move `len` bytes (`blockDataCopy`, `pushNewDeposit`, `printMem`, `printMemHex`, 32 for the state roots) | plus [`TICKS_HOST_COPY_PER_WORD`] = 1 per started 8-byte word |
+//! | `eth2_useTicks(n)` | plus `n` (unsigned) |
+//!
+//! The metering calls themselves cost nothing. Ticks are one `u64` in the host; a charge that
+//! would pass the budget sets the count to the budget and traps with `tick budget N exhausted`.
+//!
+//! # Stack units
+//!
+//! Operands count 4 (`i32`, `f32`), 8 (`i64`, `f64`, references) or 16 (`v128`) units; a frame
+//! counts [`FRAME_OVERHEAD`] = 128 units plus [`LOCAL_SIZE`] = 8 per local (parameters included).
+//! Passing [`crate::Limits::max_stack`] traps with `stack budget N exhausted`.
+
+use crate::HostError;
+use crate::trap::HostTrap;
+use finite_wasm::prefix_sum_vec::PrefixSumVec;
+use finite_wasm::{Fee, wasmparser as wp};
+
+/// Ticks of an instruction without a cost of its own.
+pub const TICKS_DEFAULT: u64 = 1;
+/// Ticks of a load or store.
+pub const TICKS_MEMORY_ACCESS: u64 = 2;
+/// Ticks of a division or remainder.
+pub const TICKS_DIV_REM: u64 = 4;
+/// Ticks of a direct call.
+pub const TICKS_CALL: u64 = 4;
+/// Ticks of an indirect call.
+pub const TICKS_CALL_INDIRECT: u64 = 8;
+/// Ticks of `memory.grow` (the memory is bounded by the page limit, so a constant is enough).
+pub const TICKS_MEMORY_GROW: u64 = 1000;
+/// Ticks of `table.grow`.
+pub const TICKS_TABLE_GROW: u64 = 100;
+/// Fixed ticks of a bulk memory or table instruction.
+pub const TICKS_BULK_BASE: u64 = 2;
+/// Ticks per started 8-byte word (memory) or per element (table) of a bulk instruction.
+pub const TICKS_BULK_PER_UNIT: u64 = 1;
+/// Fixed ticks of every EEI and debug host call.
+pub const TICKS_HOST_CALL: u64 = 100;
+/// Ticks per started 8-byte word that a host call copies.
+pub const TICKS_HOST_COPY_PER_WORD: u64 = 1;
+
+/// Stack units of a function frame besides its locals.
+pub const FRAME_OVERHEAD: u64 = 128;
+/// Stack units of one local.
+pub const LOCAL_SIZE: u64 = 8;
+
+/// The import module of the metering functions injected by the instrumentation.
+pub(crate) const METERING_MODULE: &str = "metering";
+
+/// The cost of one instruction, by its `wasmparser` operator name.
+fn fee_of(op: &str) -> Fee {
+    match op {
+        // finite-wasm requires these to be free: they are not executed on every path through
+        // them (a branch to a block's end skips it), so their cost is folded into the branches.
+        "End" | "Else" => Fee::ZERO,
+        "MemoryCopy" | "MemoryFill" | "MemoryInit" | "TableCopy" | "TableFill" | "TableInit" => {
+            Fee {
+                constant: TICKS_BULK_BASE,
+                linear: TICKS_BULK_PER_UNIT,
+            }
+        }
+        "MemoryGrow" => Fee::constant(TICKS_MEMORY_GROW),
+        "TableGrow" => Fee::constant(TICKS_TABLE_GROW),
+        "Call" | "ReturnCall" => Fee::constant(TICKS_CALL),
+        "CallIndirect" | "ReturnCallIndirect" | "CallRef" | "ReturnCallRef" => {
+            Fee::constant(TICKS_CALL_INDIRECT)
+        }
+        _ if op.contains("Div") || op.contains("Rem") => Fee::constant(TICKS_DIV_REM),
+        _ if op.contains("Load") || op.contains("Store") => Fee::constant(TICKS_MEMORY_ACCESS),
+        _ => Fee::constant(TICKS_DEFAULT),
+    }
+}
+
+/// The cost model handed to finite-wasm's gas analysis.
+struct CostModel;
+
+macro_rules! define_fee {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Fee {
+                $($(let _ = $arg;)*)?
+                fee_of(stringify!($op))
+            }
+        )*
+    };
+}
+
+impl<'a> wp::VisitOperator<'a> for CostModel {
+    type Output = Fee;
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn wp::VisitSimdOperator<'a, Output = Fee>> {
+        Some(self)
+    }
+
+    wp::for_each_visit_operator!(define_fee);
+}
+
+impl<'a> wp::VisitSimdOperator<'a> for CostModel {
+    wp::for_each_visit_simd_operator!(define_fee);
+}
+
+/// The stack units of values and frames handed to finite-wasm's stack analysis.
+struct StackUnits;
+
+impl finite_wasm::max_stack::SizeConfig for StackUnits {
+    fn size_of_value(&self, ty: wp::ValType) -> u8 {
+        match ty {
+            wp::ValType::I32 | wp::ValType::F32 => 4,
+            wp::ValType::I64 | wp::ValType::F64 | wp::ValType::Ref(_) => 8,
+            wp::ValType::V128 => 16,
+        }
+    }
+
+    fn size_of_function_activation(&self, locals: &PrefixSumVec<wp::ValType, u32>) -> u64 {
+        let count = locals.max_index().map_or(0, |&last| u64::from(last) + 1);
+        FRAME_OVERHEAD.saturating_add(count.saturating_mul(LOCAL_SIZE))
+    }
+}
+
+/// The error and its causes on one line.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Injects tick and stack metering into a module that has been validated.
+///
+/// finite-wasm's re-encoder panics only if a function index plus 9 overflows `u32`; validation
+/// caps a module at a million functions, so validate first.
+///
+/// finite-wasm also asserts internal invariants of its analysis; should one ever fail on some
+/// module, the panic is caught here and reported as an instrumentation error rather than taking
+/// the host down.
+pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, HostError> {
+    let run = || {
+        let outcome = finite_wasm::Analysis::new()
+            .with_stack(StackUnits)
+            .with_gas(CostModel)
+            .analyze(wasm)
+            .map_err(|e| HostError::Instrumentation(chain(&e)))?;
+        outcome
+            .instrument(METERING_MODULE, wasm)
+            .map_err(|e| HostError::Instrumentation(chain(&e)))
+    };
+    std::panic::catch_unwind(run).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(HostError::Instrumentation(format!(
+            "finite-wasm failed on this module: {what}"
+        )))
+    })
+}
+
+/// Which bulk instruction a metering call is for: memory ones charge per 8-byte word, table ones
+/// per element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BulkUnit {
+    MemoryWords,
+    TableElements,
+}
+
+/// The metering functions that instrumentation imports from [`METERING_MODULE`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MeterFn {
+    /// `finite_wasm_gas(i64)`.
+    Gas,
+    /// `finite_wasm_{memory,table}_{copy,fill,init}(i32, i64, i64) -> i32`.
+    Bulk(&'static str, BulkUnit),
+    /// `finite_wasm_stack(i64, i64)`.
+    Stack,
+    /// `finite_wasm_unstack(i64, i64)`.
+    Unstack,
+}
+
+impl MeterFn {
+    pub(crate) const ALL: [MeterFn; 9] = [
+        MeterFn::Gas,
+        MeterFn::Bulk("finite_wasm_memory_copy", BulkUnit::MemoryWords),
+        MeterFn::Bulk("finite_wasm_memory_fill", BulkUnit::MemoryWords),
+        MeterFn::Bulk("finite_wasm_memory_init", BulkUnit::MemoryWords),
+        MeterFn::Bulk("finite_wasm_table_copy", BulkUnit::TableElements),
+        MeterFn::Bulk("finite_wasm_table_fill", BulkUnit::TableElements),
+        MeterFn::Bulk("finite_wasm_table_init", BulkUnit::TableElements),
+        MeterFn::Stack,
+        MeterFn::Unstack,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            MeterFn::Gas => "finite_wasm_gas",
+            MeterFn::Bulk(name, _) => name,
+            MeterFn::Stack => "finite_wasm_stack",
+            MeterFn::Unstack => "finite_wasm_unstack",
+        }
+    }
+}
+
+/// The tick counter and the deterministic stack counter of one run.
+#[derive(Debug)]
+pub(crate) struct Meter {
+    pub(crate) ticks: u64,
+    max_ticks: u64,
+    stack: u64,
+    max_stack: u64,
+}
+
+impl Meter {
+    pub(crate) fn new(max_ticks: u64, max_stack: u64) -> Self {
+        Self {
+            ticks: 0,
+            max_ticks,
+            stack: 0,
+            max_stack,
+        }
+    }
+
+    /// Adds `ticks`; past the budget the count stays at the budget and the guest traps.
+    pub(crate) fn charge(&mut self, ticks: u64) -> Result<(), HostTrap> {
+        match self.ticks.checked_add(ticks) {
+            Some(total) if total <= self.max_ticks => {
+                self.ticks = total;
+                Ok(())
+            }
+            _ => {
+                self.ticks = self.max_ticks;
+                Err(HostTrap::new(format!(
+                    "tick budget {} exhausted",
+                    self.max_ticks
+                )))
+            }
+        }
+    }
+
+    /// A bulk instruction's charge: `constant + linear * units(count)`. Returns `count`, which
+    /// the instruction consumes next. The arguments are reinterpreted as unsigned, as
+    /// finite-wasm encodes them.
+    pub(crate) fn charge_bulk(
+        &mut self,
+        unit: BulkUnit,
+        count: i32,
+        linear: i64,
+        constant: i64,
+    ) -> Result<i32, HostTrap> {
+        let count_u = u64::from(count as u32);
+        let units = match unit {
+            BulkUnit::MemoryWords => count_u.div_ceil(8),
+            BulkUnit::TableElements => count_u,
+        };
+        let cost = (linear as u64)
+            .saturating_mul(units)
+            .saturating_add(constant as u64);
+        self.charge(cost)?;
+        Ok(count)
+    }
+
+    /// Function entry: reserves the operand stack and the frame.
+    pub(crate) fn reserve_stack(&mut self, operands: i64, frame: i64) -> Result<(), HostTrap> {
+        let total = self
+            .stack
+            .checked_add(operands as u64)
+            .and_then(|s| s.checked_add(frame as u64));
+        match total {
+            Some(total) if total <= self.max_stack => {
+                self.stack = total;
+                Ok(())
+            }
+            _ => Err(HostTrap::new(format!(
+                "stack budget {} exhausted",
+                self.max_stack
+            ))),
+        }
+    }
+
+    /// Function exit: releases what [`Meter::reserve_stack`] reserved.
+    pub(crate) fn release_stack(&mut self, operands: i64, frame: i64) -> Result<(), HostTrap> {
+        self.stack = self
+            .stack
+            .saturating_sub(operands as u64)
+            .saturating_sub(frame as u64);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn costs_by_class() {
+        assert_eq!(fee_of("I32Add"), Fee::constant(1));
+        assert_eq!(fee_of("I64DivU"), Fee::constant(TICKS_DIV_REM));
+        assert_eq!(fee_of("I32Load8U"), Fee::constant(TICKS_MEMORY_ACCESS));
+        assert_eq!(fee_of("CallIndirect"), Fee::constant(TICKS_CALL_INDIRECT));
+        assert_eq!(fee_of("MemoryCopy").linear, TICKS_BULK_PER_UNIT);
+    }
+
+    #[test]
+    fn meter_stops_at_the_budget() {
+        let mut meter = Meter::new(10, 100);
+        assert!(meter.charge(10).is_ok());
+        let err = meter.charge(1).unwrap_err();
+        assert_eq!(err.0, "tick budget 10 exhausted");
+        assert_eq!(meter.ticks, 10);
+        assert!(meter.charge(u64::MAX).is_err());
+        assert_eq!(meter.ticks, 10);
+    }
+
+    #[test]
+    fn bulk_charges_per_word() {
+        let mut meter = Meter::new(u64::MAX, 100);
+        assert_eq!(meter.charge_bulk(BulkUnit::MemoryWords, 17, 1, 2), Ok(17));
+        assert_eq!(meter.ticks, 2 + 3);
+        // A negative i32 count is a large unsigned one; the charge saturates rather than wraps.
+        assert_eq!(meter.charge_bulk(BulkUnit::TableElements, -1, 1, 0), Ok(-1));
+    }
+
+    #[test]
+    fn stack_budget() {
+        let mut meter = Meter::new(0, 100);
+        assert!(meter.reserve_stack(50, 50).is_ok());
+        assert_eq!(
+            meter.reserve_stack(1, 0).unwrap_err().0,
+            "stack budget 100 exhausted"
+        );
+        assert!(meter.release_stack(50, 50).is_ok());
+        assert!(meter.reserve_stack(-1, 0).is_err());
+    }
+}

@@ -1,0 +1,192 @@
+//! Load-time checks of an EE or library module, before instrumentation: size, validity against
+//! the Wasm features the host runs, imports, required exports and the initial memory size. They
+//! turn what would be link-time or run-time surprises into a precise [`HostError`].
+
+use crate::eei::{HostFn, Ty};
+use crate::metering::METERING_MODULE;
+use crate::{HostError, Limits};
+use finite_wasm::wasmparser as wp;
+
+/// The Wasm features the host runs: rustc's defaults for `wasm32-unknown-unknown`
+/// (mutable globals, sign extension, saturating float-to-int, multi-value, bulk memory,
+/// reference types) and nothing more, so both engines and the metering agree on the language.
+fn features() -> wp::WasmFeatures {
+    wp::WasmFeatures::MUTABLE_GLOBAL
+        | wp::WasmFeatures::SATURATING_FLOAT_TO_INT
+        | wp::WasmFeatures::SIGN_EXTENSION
+        | wp::WasmFeatures::MULTI_VALUE
+        | wp::WasmFeatures::BULK_MEMORY
+        | wp::WasmFeatures::REFERENCE_TYPES
+        | wp::WasmFeatures::FLOATS
+        | wp::WasmFeatures::GC_TYPES
+}
+
+/// Which module is being checked.
+pub(crate) enum Role<'a> {
+    /// The EE: must export `main: [] -> []` and `memory`.
+    ExecutionEnvironment,
+    /// A library: may import from the libraries loaded before it.
+    Library { earlier: &'a [String] },
+}
+
+fn ty(v: wp::ValType) -> Option<Ty> {
+    match v {
+        wp::ValType::I32 => Some(Ty::I32),
+        wp::ValType::I64 => Some(Ty::I64),
+        _ => None,
+    }
+}
+
+fn describe(params: &[Ty], results: &[Ty]) -> String {
+    let list = |tys: &[Ty]| {
+        tys.iter()
+            .map(|t| match t {
+                Ty::I32 => "i32",
+                Ty::I64 => "i64",
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!("[{}] -> [{}]", list(params), list(results))
+}
+
+fn invalid(e: wp::BinaryReaderError) -> HostError {
+    HostError::InvalidModule(e.to_string())
+}
+
+/// Checks a module; see the module docs.
+pub(crate) fn check(wasm: &[u8], limits: &Limits, role: Role<'_>) -> Result<(), HostError> {
+    if wasm.len() > limits.max_module_bytes {
+        return Err(HostError::ModuleTooLarge {
+            size: wasm.len(),
+            max: limits.max_module_bytes,
+        });
+    }
+    wp::Validator::new_with_features(features())
+        .validate_all(wasm)
+        .map_err(invalid)?;
+
+    // Function types by type index (validation ensures every function type is a plain one).
+    let mut types: Vec<Option<(Vec<Ty>, Vec<Ty>)>> = Vec::new();
+    let mut main_ok = false;
+    let mut main_seen = false;
+    let mut memory_export = false;
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut exported_main: Option<u32> = None;
+    for payload in wp::Parser::new(0).parse_all(wasm) {
+        match payload.map_err(invalid)? {
+            wp::Payload::TypeSection(reader) => {
+                for rec in reader {
+                    for sub in rec.map_err(invalid)?.into_types() {
+                        let sig = match &sub.composite_type.inner {
+                            wp::CompositeInnerType::Func(f) => {
+                                let params: Option<Vec<Ty>> =
+                                    f.params().iter().map(|&v| ty(v)).collect();
+                                let results: Option<Vec<Ty>> =
+                                    f.results().iter().map(|&v| ty(v)).collect();
+                                params.zip(results)
+                            }
+                            _ => None,
+                        };
+                        types.push(sig);
+                    }
+                }
+            }
+            wp::Payload::ImportSection(reader) => {
+                for import in reader {
+                    let import = import.map_err(invalid)?;
+                    check_import(&import, &types, &role)?;
+                    if let wp::TypeRef::Func(t) = import.ty {
+                        func_types.push(t);
+                    }
+                }
+            }
+            wp::Payload::FunctionSection(reader) => {
+                for t in reader {
+                    func_types.push(t.map_err(invalid)?);
+                }
+            }
+            wp::Payload::MemorySection(reader) => {
+                for memory in reader {
+                    let memory = memory.map_err(invalid)?;
+                    if memory.initial > u64::from(limits.max_memory_pages) {
+                        return Err(HostError::MemoryTooLarge {
+                            pages: memory.initial,
+                            max: limits.max_memory_pages,
+                        });
+                    }
+                }
+            }
+            wp::Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(invalid)?;
+                    match (export.name, export.kind) {
+                        ("main", wp::ExternalKind::Func) => exported_main = Some(export.index),
+                        ("main", _) => main_seen = true,
+                        ("memory", wp::ExternalKind::Memory) => memory_export = true,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(index) = exported_main {
+        main_seen = true;
+        let sig = func_types
+            .get(index as usize)
+            .and_then(|&t| types.get(t as usize))
+            .and_then(|s| s.as_ref());
+        main_ok = matches!(sig, Some((p, r)) if p.is_empty() && r.is_empty());
+    }
+    if let Role::ExecutionEnvironment = role {
+        if !main_ok {
+            return Err(HostError::MissingExport(if main_seen {
+                "`main` as a function of type [] -> []".into()
+            } else {
+                "a function `main`".into()
+            }));
+        }
+        if !memory_export {
+            return Err(HostError::MissingExport("a memory named `memory`".into()));
+        }
+    }
+    Ok(())
+}
+
+fn check_import(
+    import: &wp::Import<'_>,
+    types: &[Option<(Vec<Ty>, Vec<Ty>)>],
+    role: &Role<'_>,
+) -> Result<(), HostError> {
+    let unknown = |hint: String| HostError::UnknownImport {
+        module: import.module.to_owned(),
+        name: import.name.to_owned(),
+        hint,
+    };
+    if import.module == METERING_MODULE {
+        return Err(unknown(format!(
+            " (the module name `{METERING_MODULE}` is reserved for metering)"
+        )));
+    }
+    if let Role::Library { earlier } = role
+        && earlier.iter().any(|name| name == import.module)
+    {
+        // Checked by the engine's linker against the library's exports.
+        return Ok(());
+    }
+    let wp::TypeRef::Func(type_index) = import.ty else {
+        return Err(unknown(" (the host provides functions only)".into()));
+    };
+    let Some(f) = HostFn::lookup(import.module, import.name) else {
+        return Err(unknown(String::new()));
+    };
+    let (params, results) = f.signature();
+    match types.get(type_index as usize).and_then(|s| s.as_ref()) {
+        Some((p, r)) if p.as_slice() == params && r.as_slice() == results => Ok(()),
+        _ => Err(unknown(format!(
+            " with this signature (expected {})",
+            describe(params, results)
+        ))),
+    }
+}

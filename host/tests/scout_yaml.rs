@@ -1,0 +1,148 @@
+//! Scout YAML end to end with a tiny WAT EE, and clear errors for broken files.
+
+mod common;
+use evm_ee_host::{Engine, HostError, Limits, run_scout_yaml};
+use std::path::Path;
+
+/// post-state = block_data[0..32]; a 216-byte block also deposits block_data[32..216]; any other
+/// length is rejected with a reason.
+const EE: &str = r#"(module
+  (import "env" "eth2_blockDataSize" (func $size (result i32)))
+  (import "env" "eth2_blockDataCopy" (func $copy (param i32 i32 i32)))
+  (import "env" "eth2_savePostStateRoot" (func $save (param i32)))
+  (import "env" "eth2_pushNewDeposit" (func $deposit (param i32 i32)))
+  (import "debug" "printMem" (func $pm (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 1000) "bad block length")
+  (func (export "main") (local $n i32)
+    (local.set $n (call $size))
+    (if (i32.and (i32.ne (local.get $n) (i32.const 32)) (i32.ne (local.get $n) (i32.const 216)))
+      (then (call $pm (i32.const 1000) (i32.const 16)) unreachable))
+    (call $copy (i32.const 0) (i32.const 0) (local.get $n))
+    (if (i32.eq (local.get $n) (i32.const 216))
+      (then (call $deposit (i32.const 32) (i32.const 184))))
+    (call $save (i32.const 0))))"#;
+
+fn write_case(dir: &Path, yaml: &str) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir.join("ees")).unwrap();
+    std::fs::write(dir.join("ees/ee.wasm"), wat::parse_str(EE).unwrap()).unwrap();
+    let path = dir.join("test.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    path
+}
+
+fn yaml(post: &str) -> String {
+    let block1 = "11".repeat(32);
+    let block3 = format!(
+        "{}{}{}{}{}",
+        "22".repeat(32),
+        "aa".repeat(48),
+        "bb".repeat(32),
+        "0100000000000000",
+        "cc".repeat(96)
+    );
+    format!(
+        r#"beacon_state:
+  execution_scripts:
+    - ees/ee.wasm
+shard_pre_state:
+  exec_env_states:
+    - "{zero}"
+shard_blocks:
+  - env: 0
+    data: "{block1}"
+  - env: 0
+    data: "0102"
+  - env: 0
+    data: "0x{block3}"
+shard_post_state:
+  exec_env_states:
+    - "{post}"
+deposit_receipts:
+  - pubkey: "{pubkey}"
+    withdrawal_credentials: "{wc}"
+    amount: 1
+    signature: "{sig}"
+"#,
+        zero = "00".repeat(32),
+        pubkey = "aa".repeat(48),
+        wc = "bb".repeat(32),
+        sig = "cc".repeat(96),
+    )
+}
+
+#[test]
+fn scout_yaml_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_case(dir.path(), &yaml(&"22".repeat(32)));
+    for &engine in Engine::ALL {
+        let report = run_scout_yaml(&path, engine, Limits::default()).unwrap();
+        assert!(report.passed(), "{engine}: {report:?}");
+        assert_eq!(report.blocks.len(), 3);
+        assert!(report.blocks[0].result.accepted());
+        assert_eq!(
+            report.blocks[1].result.trap.as_deref(),
+            Some("bad block length (trap: wasm `unreachable` instruction executed)")
+        );
+        // The rejected block left the state alone.
+        assert_eq!(report.blocks[2].pre_state, [0x11; 32]);
+        assert_eq!(report.final_states, vec![[0x22; 32]]);
+        assert_eq!(report.deposits.len(), 1);
+        assert_eq!(report.deposits[0].len(), 184);
+    }
+}
+
+#[test]
+fn scout_yaml_mismatch_is_reported_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_case(dir.path(), &yaml(&"33".repeat(32)));
+    let report = run_scout_yaml(&path, Engine::Wasmi, Limits::default()).unwrap();
+    assert!(!report.states_match());
+    assert!(report.deposits_match());
+    assert!(!report.passed());
+}
+
+#[test]
+fn scout_yaml_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = yaml(&"22".repeat(32));
+    let check = |text: &str, expect: &str| {
+        let path = write_case(dir.path(), text);
+        let err = run_scout_yaml(&path, Engine::Wasmi, Limits::default()).unwrap_err();
+        assert!(
+            err.to_string().contains(expect),
+            "{err} should mention {expect}"
+        );
+        err
+    };
+    check("beacon_state: [", "test.yaml");
+    check("shard_blocks: []\n", "missing field");
+    check(
+        &good.replace("0102", "0x0g"),
+        "shard_blocks[1].data: bad hex",
+    );
+    check(
+        &good.replace(&format!("- \"{}\"", "00".repeat(32)), "- \"00\""),
+        "expected 32 bytes",
+    );
+    check(
+        &good.replace(
+            "- env: 0\n    data: \"0102\"",
+            "- env: 3\n    data: \"0102\"",
+        ),
+        "env 3 names no EE",
+    );
+    check(&good.replace("amount: 1", "amount: -1"), "test.yaml");
+    let err = check(
+        &good.replace("ees/ee.wasm", "ees/missing.wasm"),
+        "missing.wasm",
+    );
+    assert!(matches!(err, HostError::Io { .. }));
+    let err = run_scout_yaml(
+        Path::new("/nonexistent/x.yaml"),
+        Engine::Wasmi,
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, HostError::Io { .. }));
+}
