@@ -235,7 +235,9 @@ fn witness_inspect_verifies_json_and_blob_witnesses() {
             chain_id: 1,
             forks: vec![(12, witness::ForkActivation::Block(0))],
             deposit_contract: None,
+            dao_fork_block: None,
         },
+        parent_total_difficulty: [0; 32],
         block: vec![0xc0],
         witness,
     };
@@ -257,4 +259,56 @@ fn witness_inspect_verifies_json_and_blob_witnesses() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a valid block-data blob"));
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// Blocks validated inside the EE, in wasmi: the EE accepts the valid ones and reports its ticks.
+#[test]
+fn blockchain_tests_pass_inside_the_ee_in_wasmi() {
+    let folder = fixtures().join("ethereum-tests/BlockchainTests/ValidBlocks/bcExample");
+    let output = evm_ee(&[
+        "ethtests",
+        "blockchain",
+        "--engine",
+        "wasmi",
+        "--json",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report = json_report(&output);
+    assert_eq!(report["failed"], 0);
+    assert_eq!(report["ee"]["engine"], "wasmi");
+    assert!(report["ee"]["blocks"].as_u64().unwrap() >= report["passed"].as_u64().unwrap());
+    assert!(report["ee"]["ticks"].as_u64().unwrap() > 0);
+}
+
+/// The same blocks cost the same ticks in both engines (metering is injected into the module,
+/// not left to the engine).
+#[cfg(feature = "wasmtime")]
+#[test]
+fn wasmi_and_wasmtime_agree_on_verdicts_and_ticks() {
+    let folder = fixtures().join("ethereum-tests/BlockchainTests/ValidBlocks/bcExample");
+    let run = |engine: &str| {
+        let output = evm_ee(&[
+            "ethtests",
+            "blockchain",
+            "--engine",
+            engine,
+            "--json",
+            folder.to_str().unwrap(),
+        ]);
+        assert!(
+            output.status.success(),
+            "{engine}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        json_report(&output)
+    };
+    let (wasmi, wasmtime) = (run("wasmi"), run("wasmtime"));
+    assert_eq!(wasmi["passed"], wasmtime["passed"]);
+    assert_eq!(wasmi["ee"]["blocks"], wasmtime["ee"]["blocks"]);
+    assert_eq!(wasmi["ee"]["ticks"], wasmtime["ee"]["ticks"]);
 }

@@ -106,6 +106,10 @@ struct SuiteArgs {
     /// (with a witness generated from the parent's full state) and take its verdict.
     #[arg(long, default_value = "native", value_parser = ["native", "wasmi", "wasmtime"])]
     engine: String,
+    /// Blockchain suite in a Wasm engine: the EE's tick budget per block (default: the host's,
+    /// 10^10). A block that needs more is rejected by the EE, as a shard would reject it.
+    #[arg(long)]
+    max_ticks: Option<u64>,
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -143,11 +147,16 @@ fn main() -> ExitCode {
 /// BlockchainTests with every block validated by the EE in a Wasm engine.
 fn run_blockchain_in_ee(
     engine: &str,
+    max_ticks: Option<u64>,
     paths: &[PathBuf],
     options: &RunOptions,
 ) -> std::io::Result<Report> {
     let engine: evm_ee_host::Engine = engine.parse().map_err(std::io::Error::other)?;
-    let ee = ethtests::ee_engine::WasmEngine::new(engine).map_err(std::io::Error::other)?;
+    let mut limits = evm_ee_host::Limits::default();
+    if let Some(max_ticks) = max_ticks {
+        limits.max_ticks = max_ticks;
+    }
+    let ee = ethtests::ee_engine::WasmEngine::new(engine, limits).map_err(std::io::Error::other)?;
     let mut report =
         ethtests::blockchain::run_with(paths, options, &|context| ee.execute(context))?;
     let (blocks, ticks) = ee.totals();
@@ -209,7 +218,7 @@ fn run_suite(suite: Suite) -> ExitCode {
     let result = if args.engine == "native" {
         runner(&args.paths, &options)
     } else {
-        run_blockchain_in_ee(&args.engine, &args.paths, &options)
+        run_blockchain_in_ee(&args.engine, args.max_ticks, &args.paths, &options)
     };
     let report = match result {
         Ok(report) => report,

@@ -25,6 +25,58 @@ fn reject(reason: &str) -> ! {
     core::arch::wasm32::unreachable()
 }
 
+/// The default allocator, except that running out of memory (the host's page limit) is a
+/// rejection with a reason instead of a silent abort.
+struct RejectOnOom;
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only a null result is
+// turned into a trap.
+unsafe impl core::alloc::GlobalAlloc for RejectOnOom {
+    unsafe fn alloc(&self, layout: core::alloc::Layout) -> *mut u8 {
+        // SAFETY: same contract as ours.
+        let ptr = unsafe { std::alloc::System.alloc(layout) };
+        if ptr.is_null() {
+            out_of_memory(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: core::alloc::Layout) {
+        // SAFETY: same contract as ours.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(
+        &self,
+        ptr: *mut u8,
+        layout: core::alloc::Layout,
+        new_size: usize,
+    ) -> *mut u8 {
+        // SAFETY: same contract as ours.
+        let new = unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
+        if new.is_null() {
+            out_of_memory(new_size);
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: RejectOnOom = RejectOnOom;
+
+fn out_of_memory(size: usize) -> ! {
+    // No allocation here: the message is static and the size is written into a stack buffer.
+    let mut message = *b"EE out of memory: cannot allocate 0000000000 bytes (host memory limit)";
+    let mut digits = size;
+    for slot in message[34..44].iter_mut().rev() {
+        *slot = b'0' + (digits % 10) as u8;
+        digits /= 10;
+    }
+    // SAFETY: pointer and length describe `message`.
+    unsafe { debug_printMem(message.as_ptr(), message.len() as i32) };
+    core::arch::wasm32::unreachable()
+}
+
 /// Called by the host once per shard block.
 #[allow(unreachable_pub)] // exported to the host by `no_mangle`, not through the crate's API
 #[unsafe(no_mangle)]

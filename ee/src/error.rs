@@ -25,17 +25,24 @@ pub enum EeError {
     /// The witness lacks the block's parent header.
     #[error("witness lacks the parent header {0:?}")]
     MissingParent(H256),
-    /// The parent and chain config do not match the pre-state commitment.
-    #[error("pre-state {got:?} != keccak(parent hash ++ chain config hash) {expected:?}")]
+    /// The parent, chain config and parent total difficulty do not match the pre-state
+    /// commitment.
+    #[error(
+        "pre-state {got:?} != keccak(parent hash ++ chain config hash ++ parent total \
+         difficulty) {expected:?}"
+    )]
     PreStateMismatch {
         /// The EE state the host gave.
         got: H256,
-        /// What the blob's parent and chain config commit to.
+        /// What the blob's parent, chain config and parent total difficulty commit to.
         expected: H256,
     },
     /// The witness nodes do not prove against the parent's state root.
     #[error("witness: {0}")]
     Witness(#[from] witness::TrieError),
+    /// The parent's total difficulty plus the block's difficulty does not fit in 256 bits.
+    #[error("total difficulty overflows 256 bits")]
+    TotalDifficultyOverflow,
     /// The block breaks a consensus rule (header, transactions, execution, roots).
     #[error("{0}")]
     Invalid(String),

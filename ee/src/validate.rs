@@ -1,5 +1,5 @@
-//! The EE's pipeline, top to bottom: decode the blob, check the parent and chain config against
-//! the pre-state commitment, verify the witness against the parent's state root, execute and
+//! The EE's pipeline, top to bottom: decode the blob, check the parent, the chain config and the
+//! parent's total difficulty against the pre-state commitment, verify the witness against the parent's state root, execute and
 //! validate the block, commit to the new head.
 
 use alloc::collections::BTreeMap;
@@ -22,7 +22,8 @@ const BLOCK_HASH_WINDOW: usize = 256;
 /// An accepted block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Validated {
-    /// The new EE state: `keccak(block hash ++ chain config hash)`.
+    /// The new EE state: [`ee_state`] of the block's hash, the chain config hash and the block's
+    /// total difficulty (the parent's plus the block's difficulty).
     pub post_state: [u8; 32],
     /// Deposits for the beacon chain, in log order.
     pub deposits: Vec<[u8; DEPOSIT_LEN]>,
@@ -30,11 +31,13 @@ pub struct Validated {
     pub gas_used: u64,
 }
 
-/// The EE state committing to a chain head and the rules of its chain.
-pub fn ee_state(head_hash: H256, chain_config_hash: H256) -> [u8; 32] {
-    let mut preimage = [0u8; 64];
+/// The EE state committing to a chain head, the rules of its chain and the head's total
+/// difficulty: `keccak(head hash ++ chain config hash ++ total difficulty as 32 bytes big-endian)`.
+pub fn ee_state(head_hash: H256, chain_config_hash: H256, head_total_difficulty: U256) -> [u8; 32] {
+    let mut preimage = [0u8; 96];
     preimage[..32].copy_from_slice(head_hash.as_bytes());
-    preimage[32..].copy_from_slice(chain_config_hash.as_bytes());
+    preimage[32..64].copy_from_slice(chain_config_hash.as_bytes());
+    head_total_difficulty.to_big_endian(&mut preimage[64..]);
     keccak256(&preimage).0
 }
 
@@ -58,12 +61,18 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
         headers.insert(header.hash(), header);
     }
 
-    // The parent and the rules must be the ones the pre-state commits to.
+    // The parent, the rules and the parent's total difficulty must be the ones the pre-state
+    // commits to.
     let chain_config_hash = blob.chain_config.hash();
+    let parent_total_difficulty = U256::from_big_endian(&blob.parent_total_difficulty);
     let parent = headers
         .get(&block.header.parent_hash)
         .ok_or(EeError::MissingParent(block.header.parent_hash))?;
-    let expected = ee_state(block.header.parent_hash, chain_config_hash);
+    let expected = ee_state(
+        block.header.parent_hash,
+        chain_config_hash,
+        parent_total_difficulty,
+    );
     if expected != pre_state {
         return Err(EeError::PreStateMismatch {
             got: H256(pre_state),
@@ -87,7 +96,11 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
 
     // Verify the witness against the parent's state root, then validate and execute
     // (`execute_block` checks the header against the parent first).
-    let spec = chain.spec_at(block.header.number, block.header.timestamp, U256::zero());
+    let spec = chain.spec_at(
+        block.header.number,
+        block.header.timestamp,
+        parent_total_difficulty,
+    );
     let mut state = WitnessState::new(
         parent.state_root,
         &blob.witness.state,
@@ -106,6 +119,9 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
     .map_err(|e| EeError::Invalid(e.to_string()))?;
 
     // Commit.
+    let total_difficulty = parent_total_difficulty
+        .checked_add(block.header.difficulty)
+        .ok_or(EeError::TotalDifficultyOverflow)?;
     let deposits = match blob.chain_config.deposit_contract {
         Some(contract) => deposits_of(
             H160(contract),
@@ -117,7 +133,7 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
         None => Vec::new(),
     };
     Ok(Validated {
-        post_state: ee_state(block.header.hash(), chain_config_hash),
+        post_state: ee_state(block.header.hash(), chain_config_hash, total_difficulty),
         deposits,
         gas_used: outcome.gas_used,
     })

@@ -23,10 +23,11 @@ pub struct WasmEngine {
 }
 
 impl WasmEngine {
-    /// Loads the EE built by `ee-module` into `engine` with the default limits.
-    pub fn new(engine: Engine) -> Result<WasmEngine, HostError> {
+    /// Loads the EE built by `ee-module` into `engine` under `limits` (the tick budget is per
+    /// block).
+    pub fn new(engine: Engine, limits: Limits) -> Result<WasmEngine, HostError> {
         Ok(WasmEngine {
-            runtime: Runtime::new(engine, ee_module::EE_WASM, Limits::default())?,
+            runtime: Runtime::new(engine, ee_module::EE_WASM, limits)?,
             blocks: AtomicU64::new(0),
             ticks: AtomicU64::new(0),
         })
@@ -48,6 +49,7 @@ impl WasmEngine {
             context.spec,
             &context.state,
             context.parent,
+            context.parent_total_difficulty,
             context.ancestors,
             context.rlp,
         )?;

@@ -7,40 +7,48 @@ use evm_core::block::{Block, ChainSpec, Header, execute_block};
 use evm_core::precompiles::NativePrecompiles;
 use evm_core::stateless::{RecordingState, generate_witness};
 use evm_core::{InMemoryState, SpecId};
+use primitive_types::U256;
 use witness::{BlockDataBlob, Witness};
 
 /// The EE's input for one block.
 #[derive(Clone, Debug)]
 pub struct EeInput {
-    /// `keccak(parent hash ++ chain config hash)`.
+    /// `keccak(parent hash ++ chain config hash ++ parent total difficulty)` ([`ee::ee_state`]).
     pub pre_state: [u8; 32],
     /// The encoded block-data blob.
     pub blob: Vec<u8>,
-    /// The EE state the block leads to if it is valid.
+    /// The EE state the block leads to if it is valid: the block's hash and total difficulty
+    /// (the parent's plus the block's difficulty).
     pub post_state: [u8; 32],
 }
 
 /// Ommers may be up to this many generations old (the EE needs their ancestors' headers).
 const OMMER_DEPTH: u64 = 7;
 
-/// Builds the EE input for `block_rlp` on top of `parent` and its post-state `parent_state`
-/// (whose `block_hashes` hold the ancestors' hashes). `ancestors` are headers of the block's own
-/// chain, parent last. An invalid block still gets a blob: the witness covers what native
-/// execution touched up to the failure, so the EE meets the same rule.
+/// Builds the EE input for `block_rlp` on top of `parent` (whose total difficulty is
+/// `parent_total_difficulty`) and its post-state `parent_state` (whose `block_hashes` hold the
+/// ancestors' hashes). `ancestors` are headers of the block's own chain, in any order, with or
+/// without the parent, reaching back as far as BLOCKHASH may read (256 blocks) or to genesis. An
+/// invalid block still gets a blob: the witness covers what native execution touched up to the
+/// failure, so the EE meets the same rule.
 pub fn ee_input(
     chain: &ChainSpec,
     spec: SpecId,
     parent_state: &InMemoryState,
     parent: &Header,
+    parent_total_difficulty: U256,
     ancestors: &[Header],
     block_rlp: &[u8],
 ) -> Result<EeInput, String> {
-    let chain_config = chain.to_chain_config();
+    let chain_config = chain.to_chain_config().map_err(|e| e.to_string())?;
     let config_hash = chain_config.hash();
-    let pre_state = ee::ee_state(parent.hash(), config_hash);
+    let pre_state = ee::ee_state(parent.hash(), config_hash, parent_total_difficulty);
+    let mut parent_td_bytes = [0u8; 32];
+    parent_total_difficulty.to_big_endian(&mut parent_td_bytes);
     let Ok(block) = Block::decode(block_rlp) else {
         let blob = BlockDataBlob {
             chain_config,
+            parent_total_difficulty: parent_td_bytes,
             block: block_rlp.to_vec(),
             witness: Witness::default(),
         };
@@ -87,6 +95,7 @@ pub fn ee_input(
 
     let blob = BlockDataBlob {
         chain_config,
+        parent_total_difficulty: parent_td_bytes,
         block: block_rlp.to_vec(),
         witness: Witness {
             state: generated.nodes,
@@ -98,6 +107,10 @@ pub fn ee_input(
     Ok(EeInput {
         pre_state,
         blob: blob.encode(),
-        post_state: ee::ee_state(block.hash(), config_hash),
+        post_state: ee::ee_state(
+            block.hash(),
+            config_hash,
+            parent_total_difficulty.saturating_add(block.header.difficulty),
+        ),
     })
 }

@@ -368,7 +368,10 @@ fn run_stateless(
             chain_id: env.chain_id,
             forks: vec![(spec as u8, ForkActivation::Block(0))],
             deposit_contract: None,
+            dao_fork_block: None,
         },
+        // No parent block either: any total difficulty does.
+        parent_total_difficulty: [0; 32],
         // State tests have no block: the blob carries the witness only.
         block: Vec::new(),
         witness: Witness {

@@ -5,12 +5,16 @@
 //! is in `docs/blob-format.md`; in short:
 //!
 //! ```text
-//! magic "EEBD" | version 0x01 | chain config | u32 len, block | witness: state, codes, headers, keys
-//! chain config = u64 chain_id | u8 n, n × (u8 fork, u8 kind, u64 activation) | u8 tag [, 20-byte address]
+//! magic "EEBD" | version 0x01 | chain config | 32-byte parent total difficulty (big-endian)
+//!   | u32 len, block | witness: state, codes, headers, keys
+//! chain config = u64 chain_id | u8 n, n × fork | u8 tag [, 20-byte deposit contract]
+//!   | u8 tag [, u64 DAO fork block]
+//! fork = u8 index, u8 kind, then kind 0 (block) or 1 (timestamp): u64; kind 2 (total
+//!   difficulty): 32 bytes big-endian
 //! each witness list = u32 count, count × (u32 len, bytes)
 //! ```
 //!
-//! Integers are little-endian. Decoding is strict and never panics: every length and count is
+//! Integers are little-endian except the 32-byte total difficulties. Decoding is strict and never panics: every length and count is
 //! checked against the bytes that remain *before* anything is allocated, every tag must be one of
 //! its documented values, forks must be in order, and nothing may follow the last list. Each
 //! error names the field, the byte offset and what was expected.
@@ -37,36 +41,60 @@ pub const MAX_FORK_INDEX: u8 = 12;
 /// Most forks a chain config can list: each index at most once, in increasing order.
 pub const MAX_FORKS: usize = MAX_FORK_INDEX as usize + 1;
 
-/// Bytes of one fork entry: index, activation kind, activation value.
-const FORK_ENTRY_LEN: usize = 1 + 1 + 8;
-
 /// Activation kind tag of [`ForkActivation::Block`].
 const KIND_BLOCK: u8 = 0;
 /// Activation kind tag of [`ForkActivation::Timestamp`].
 const KIND_TIMESTAMP: u8 = 1;
-/// Deposit contract tag: none.
-const DEPOSIT_NONE: u8 = 0;
-/// Deposit contract tag: a 20-byte address follows.
-const DEPOSIT_SOME: u8 = 1;
+/// Activation kind tag of [`ForkActivation::TotalDifficulty`].
+const KIND_TOTAL_DIFFICULTY: u8 = 2;
+/// Optional-field tag: absent.
+const TAG_NONE: u8 = 0;
+/// Optional-field tag: the value follows.
+const TAG_SOME: u8 = 1;
 
-/// When a fork activates: at a block number (every fork up to Paris) or at a block timestamp
+/// When a fork activates: at a block number (Frontier to London), once the parent's total
+/// difficulty reaches a terminal total difficulty (the merge, Paris) or at a block timestamp
 /// (Shanghai and later).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ForkActivation {
     /// Active from this block number on.
     Block(u64),
+    /// Active from the first block whose parent's total difficulty is at least this (a 256-bit
+    /// unsigned integer, big-endian).
+    TotalDifficulty([u8; 32]),
     /// Active from the first block whose timestamp is at least this (seconds).
     Timestamp(u64),
 }
 
 impl ForkActivation {
-    /// Position in the activation order: every block activation comes before every timestamp
-    /// activation, then by value.
-    fn order_key(self) -> (u8, u64) {
+    /// The kind tag written before the value.
+    fn kind(self) -> u8 {
         match self {
-            ForkActivation::Block(n) => (KIND_BLOCK, n),
-            ForkActivation::Timestamp(t) => (KIND_TIMESTAMP, t),
+            ForkActivation::Block(_) => KIND_BLOCK,
+            ForkActivation::Timestamp(_) => KIND_TIMESTAMP,
+            ForkActivation::TotalDifficulty(_) => KIND_TOTAL_DIFFICULTY,
         }
+    }
+
+    /// Bytes of the fork entry holding this activation: index, kind, value.
+    fn entry_len(self) -> usize {
+        match self {
+            ForkActivation::Block(_) | ForkActivation::Timestamp(_) => 1 + 1 + 8,
+            ForkActivation::TotalDifficulty(_) => 1 + 1 + 32,
+        }
+    }
+
+    /// Position in the activation order: block activations, then total-difficulty ones, then
+    /// timestamp ones, each kind by value (the 32-byte big-endian value compares as a number).
+    fn order_key(self) -> (u8, [u8; 32]) {
+        let (rank, value) = match self {
+            ForkActivation::Block(n) => (0, n),
+            ForkActivation::TotalDifficulty(td) => return (1, td),
+            ForkActivation::Timestamp(t) => (2, t),
+        };
+        let mut key = [0u8; 32];
+        key[24..].copy_from_slice(&value.to_be_bytes());
+        (rank, key)
     }
 }
 
@@ -75,7 +103,21 @@ impl fmt::Display for ForkActivation {
         match self {
             ForkActivation::Block(n) => write!(f, "block {n}"),
             ForkActivation::Timestamp(t) => write!(f, "timestamp {t}"),
+            ForkActivation::TotalDifficulty(td) => {
+                write!(f, "total difficulty 0x{}", hex_quantity(td))
+            }
         }
+    }
+}
+
+/// A big-endian number as lowercase hex without leading zeros (`0` for zero).
+fn hex_quantity(bytes: &[u8]) -> String {
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let trimmed = hex.trim_start_matches('0');
+    if trimmed.is_empty() {
+        "0".into()
+    } else {
+        trimmed.into()
     }
 }
 
@@ -87,12 +129,16 @@ pub struct ChainConfig {
     /// Fork activations in order: (fork index as evm-core's `SpecId` discriminant,
     /// 0 = Frontier ..= 12 = Cancun, activation).
     ///
-    /// A valid list has strictly increasing fork indexes and activations in order (all block
-    /// activations before all timestamp activations, each kind non-decreasing); a fork that is
-    /// not listed is never activated by this list.
+    /// A valid list has strictly increasing fork indexes and activations in order (block
+    /// activations, then at most one total-difficulty activation, then timestamp activations,
+    /// block and timestamp ones non-decreasing); a fork that is not listed is never activated by
+    /// this list.
     pub forks: Vec<(u8, ForkActivation)>,
     /// Deposit contract whose `DepositEvent` logs become eth2 deposits, if any.
     pub deposit_contract: Option<[u8; 20]>,
+    /// The block of the DAO fork (its irregular state change and extra-data rule), if the chain
+    /// took it.
+    pub dao_fork_block: Option<u64>,
 }
 
 impl ChainConfig {
@@ -105,7 +151,16 @@ impl ChainConfig {
 
     /// Length of [`ChainConfig::encode`].
     pub fn encoded_len(&self) -> usize {
-        8 + 1 + self.forks.len() * FORK_ENTRY_LEN + 1 + self.deposit_contract.map_or(0, |_| 20)
+        8 + 1
+            + self
+                .forks
+                .iter()
+                .map(|(_, activation)| activation.entry_len())
+                .sum::<usize>()
+            + 1
+            + self.deposit_contract.map_or(0, |_| 20)
+            + 1
+            + self.dao_fork_block.map_or(0, |_| 8)
     }
 
     /// Keccak-256 of the canonical encoding.
@@ -114,7 +169,8 @@ impl ChainConfig {
     }
 
     /// Checks that this config is one [`BlockDataBlob::decode`] accepts (fork indexes in range
-    /// and increasing, activations in order, at most [`MAX_FORKS`] forks). Offsets in the error
+    /// and increasing, activations in order, at most one total-difficulty activation, at most
+    /// [`MAX_FORKS`] forks). Offsets in the error
     /// are relative to the start of [`ChainConfig::encode`].
     pub fn check(&self) -> Result<(), BlobError> {
         let bytes = self.encode();
@@ -129,25 +185,41 @@ impl ChainConfig {
         out.push(u8::try_from(self.forks.len()).unwrap_or(u8::MAX));
         for (index, activation) in &self.forks {
             out.push(*index);
-            let (kind, value) = activation.order_key();
-            out.push(kind);
-            out.extend_from_slice(&value.to_le_bytes());
+            out.push(activation.kind());
+            match activation {
+                ForkActivation::Block(value) | ForkActivation::Timestamp(value) => {
+                    out.extend_from_slice(&value.to_le_bytes());
+                }
+                ForkActivation::TotalDifficulty(td) => out.extend_from_slice(td),
+            }
         }
         match &self.deposit_contract {
-            None => out.push(DEPOSIT_NONE),
+            None => out.push(TAG_NONE),
             Some(address) => {
-                out.push(DEPOSIT_SOME);
+                out.push(TAG_SOME);
                 out.extend_from_slice(address);
+            }
+        }
+        match self.dao_fork_block {
+            None => out.push(TAG_NONE),
+            Some(block) => {
+                out.push(TAG_SOME);
+                out.extend_from_slice(&block.to_le_bytes());
             }
         }
     }
 }
 
-/// Everything the EE needs to validate one block: the rules, the block, the witness.
+/// Everything the EE needs to validate one block: the rules, the parent's total difficulty, the
+/// block, the witness.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockDataBlob {
     /// The chain rules; checked by the EE against its pre-state.
     pub chain_config: ChainConfig,
+    /// Total difficulty of the block's parent (sum of the difficulties from genesis to the
+    /// parent), a 256-bit unsigned integer, big-endian; checked by the EE against its pre-state.
+    /// It selects the fork of a total-difficulty activation (the merge).
+    pub parent_total_difficulty: [u8; 32],
     /// The block, RLP as on the wire (header, transactions, ommers, withdrawals).
     pub block: Vec<u8>,
     /// The state, codes and ancestor headers the block touches.
@@ -167,6 +239,7 @@ impl BlockDataBlob {
         out.extend_from_slice(&BLOB_MAGIC);
         out.push(BLOB_VERSION);
         self.chain_config.encode_into(&mut out);
+        out.extend_from_slice(&self.parent_total_difficulty);
         put_len(&mut out, self.block.len(), "block");
         out.extend_from_slice(&self.block);
         for (name, list) in self.witness.lists() {
@@ -184,6 +257,7 @@ impl BlockDataBlob {
         BLOB_MAGIC.len()
             + 1
             + self.chain_config.encoded_len()
+            + 32
             + PREFIX_LEN
             + self.block.len()
             + self.witness.encoded_len()
@@ -205,6 +279,7 @@ impl BlockDataBlob {
             });
         }
         let chain_config = read_chain_config(&mut r)?;
+        let parent_total_difficulty = r.array::<32>(&|| "parent_total_difficulty".into())?;
         let block = r.bytes(&|| "block".into())?.to_vec();
         let witness = Witness {
             state: read_list(&mut r, "witness.state")?,
@@ -215,6 +290,7 @@ impl BlockDataBlob {
         r.finish()?;
         Ok(BlockDataBlob {
             chain_config,
+            parent_total_difficulty,
             block,
             witness,
         })
@@ -281,7 +357,7 @@ pub enum BlobError {
         remaining: usize,
     },
     /// An item count that the rest of the input cannot hold (each item takes at least a 4-byte
-    /// length, each fork 10 bytes), or more forks than there are.
+    /// length), or more forks than there are.
     #[error("{field}: count {count} at offset {offset}, expected at most {max}")]
     CountTooLarge {
         /// The list whose count this is.
@@ -293,7 +369,8 @@ pub enum BlobError {
         /// The largest count possible at this point.
         max: u64,
     },
-    /// A tag byte with no meaning (an activation kind or the deposit-contract presence flag).
+    /// A tag byte with no meaning (an activation kind, the deposit-contract or the DAO-fork
+    /// presence flag).
     #[error("{field}: tag {found} at offset {offset}, expected {expected}")]
     InvalidTag {
         /// The tagged field.
@@ -330,11 +407,12 @@ pub enum BlobError {
         /// The previous entry's index.
         previous: u8,
     },
-    /// An activation before the previous fork's (a block after a timestamp, or a smaller value
-    /// of the same kind).
+    /// An activation before the previous fork's (a block after a total difficulty or a
+    /// timestamp, a total difficulty after a timestamp, or a smaller value of the same kind).
     #[error(
         "{field}: {found} at offset {offset}, expected at or after the previous fork's \
-         {previous} (block activations first, then timestamps, each non-decreasing)"
+         {previous} (block activations first, then total difficulty, then timestamps, each \
+         non-decreasing)"
     )]
     ActivationOutOfOrder {
         /// The fork entry's activation.
@@ -344,6 +422,23 @@ pub enum BlobError {
         /// The activation found.
         found: ForkActivation,
         /// The previous entry's activation.
+        previous: ForkActivation,
+    },
+    /// A second total-difficulty activation: a chain has one terminal total difficulty.
+    #[error(
+        "{field}: {found} at offset {offset}, expected at most one total-difficulty activation \
+         (fork {previous_index} has {previous})"
+    )]
+    SecondTotalDifficulty {
+        /// The fork entry's activation.
+        field: String,
+        /// Offset of the activation kind byte.
+        offset: usize,
+        /// The activation found.
+        found: ForkActivation,
+        /// Index of the fork that has the first total-difficulty activation.
+        previous_index: u8,
+        /// That fork's activation.
         previous: ForkActivation,
     },
     /// Bytes after the last witness list.
@@ -479,16 +574,17 @@ fn read_chain_config(r: &mut Reader<'_>) -> Result<ChainConfig, BlobError> {
         }
         let kind_offset = r.pos;
         let kind = r.u8(&|| format!("chain_config.forks[{i}].kind"))?;
-        let value = r.u64(&|| format!("chain_config.forks[{i}].activation"))?;
+        let value_field = || format!("chain_config.forks[{i}].activation");
         let activation = match kind {
-            KIND_BLOCK => ForkActivation::Block(value),
-            KIND_TIMESTAMP => ForkActivation::Timestamp(value),
+            KIND_BLOCK => ForkActivation::Block(r.u64(&value_field)?),
+            KIND_TIMESTAMP => ForkActivation::Timestamp(r.u64(&value_field)?),
+            KIND_TOTAL_DIFFICULTY => ForkActivation::TotalDifficulty(r.array(&value_field)?),
             found => {
                 return Err(BlobError::InvalidTag {
                     field: format!("chain_config.forks[{i}].kind"),
                     offset: kind_offset,
                     found,
-                    expected: "0 (block) or 1 (timestamp)",
+                    expected: "0 (block), 1 (timestamp) or 2 (total difficulty)",
                 });
             }
         };
@@ -510,13 +606,26 @@ fn read_chain_config(r: &mut Reader<'_>) -> Result<ChainConfig, BlobError> {
                 });
             }
         }
+        if let ForkActivation::TotalDifficulty(_) = activation
+            && let Some(&(previous_index, previous)) = forks
+                .iter()
+                .find(|(_, a)| matches!(a, ForkActivation::TotalDifficulty(_)))
+        {
+            return Err(BlobError::SecondTotalDifficulty {
+                field: value_field(),
+                offset: kind_offset,
+                found: activation,
+                previous_index,
+                previous,
+            });
+        }
         forks.push((index, activation));
     }
 
     let tag_offset = r.pos;
     let deposit_contract = match r.u8(&|| "chain_config.deposit_contract".into())? {
-        DEPOSIT_NONE => None,
-        DEPOSIT_SOME => Some(r.array::<20>(&|| "chain_config.deposit_contract.address".into())?),
+        TAG_NONE => None,
+        TAG_SOME => Some(r.array::<20>(&|| "chain_config.deposit_contract.address".into())?),
         found => {
             return Err(BlobError::InvalidTag {
                 field: "chain_config.deposit_contract".into(),
@@ -527,10 +636,25 @@ fn read_chain_config(r: &mut Reader<'_>) -> Result<ChainConfig, BlobError> {
         }
     };
 
+    let tag_offset = r.pos;
+    let dao_fork_block = match r.u8(&|| "chain_config.dao_fork_block".into())? {
+        TAG_NONE => None,
+        TAG_SOME => Some(r.u64(&|| "chain_config.dao_fork_block.number".into())?),
+        found => {
+            return Err(BlobError::InvalidTag {
+                field: "chain_config.dao_fork_block".into(),
+                offset: tag_offset,
+                found,
+                expected: "0 (none) or 1 (u64 block number follows)",
+            });
+        }
+    };
+
     Ok(ChainConfig {
         chain_id,
         forks,
         deposit_contract,
+        dao_fork_block,
     })
 }
 
@@ -562,17 +686,32 @@ mod tests {
     use alloc::vec;
     use proptest::prelude::*;
 
+    /// Mainnet's terminal total difficulty, 58750000000000000000000, as 32 big-endian bytes.
+    const TTD: [u8; 32] = {
+        let mut td = [0u8; 32];
+        let low = 58_750_000_000_000_000_000_000u128.to_be_bytes();
+        let mut i = 0;
+        while i < 16 {
+            td[16 + i] = low[i];
+            i += 1;
+        }
+        td
+    };
+
     /// A small valid blob: the example of `docs/blob-format.md`.
     fn small() -> BlockDataBlob {
         BlockDataBlob {
             chain_config: ChainConfig {
                 chain_id: 1,
                 forks: vec![
+                    (10, ForkActivation::TotalDifficulty(TTD)),
                     (11, ForkActivation::Timestamp(0)),
                     (12, ForkActivation::Timestamp(15_000)),
                 ],
                 deposit_contract: Some([0x42; 20]),
+                dao_fork_block: Some(1_920_000),
             },
+            parent_total_difficulty: TTD,
             block: vec![0xc3, 0xc0, 0xc0, 0xc0],
             witness: Witness {
                 state: vec![vec![0x80]],
@@ -596,14 +735,19 @@ mod tests {
     fn documented_example() {
         let bytes = small().encode();
         let expected = concat!(
-            "45454244",             // magic "EEBD"
-            "01",                   // version
-            "0100000000000000",     // chain_id 1
-            "02",                   // 2 forks
+            "45454244",         // magic "EEBD"
+            "01",               // version
+            "0100000000000000", // chain_id 1
+            "03",               // 3 forks
+            "0a02",             // Paris at total difficulty
+            "000000000000000000000000000000000000000000000c70d808a128d7380000",
             "0b010000000000000000", // Shanghai at timestamp 0
             "0c01983a000000000000", // Cancun at timestamp 15000
             "01",                   // deposit contract follows
             "4242424242424242424242424242424242424242",
+            "01004c1d0000000000", // DAO fork at block 1920000
+            // parent total difficulty
+            "000000000000000000000000000000000000000000000c70d808a128d7380000",
             "04000000c3c0c0c0", // block, 4 bytes
             "01000000",
             "0100000080", // state: 1 node
@@ -615,7 +759,8 @@ mod tests {
         );
         assert_eq!(hex(&bytes), expected);
         assert_eq!(bytes.len(), small().encoded_len());
-        assert_eq!(bytes.len(), 95);
+        assert_eq!(bytes.len(), 170);
+        assert_eq!(small().chain_config.encoded_len(), 93);
         assert_eq!(BlockDataBlob::decode(&bytes).unwrap(), small());
     }
 
@@ -644,12 +789,14 @@ mod tests {
                 chain_id: 0,
                 forks: vec![],
                 deposit_contract: None,
+                dao_fork_block: None,
             },
+            parent_total_difficulty: [0; 32],
             block: vec![],
             witness: Witness::default(),
         };
         let bytes = blob.encode();
-        assert_eq!(bytes.len(), 4 + 1 + 10 + 4 + 16);
+        assert_eq!(bytes.len(), 4 + 1 + 11 + 32 + 4 + 16);
         assert_eq!(BlockDataBlob::decode(&bytes).unwrap(), blob);
     }
 
@@ -683,43 +830,59 @@ mod tests {
         );
         assert_eq!(
             err(&bytes[..20]),
-            "chain_config.forks[0].activation: needs 8 bytes at offset 16, only 4 remain"
+            "chain_config.forks[0].activation: needs 32 bytes at offset 16, only 4 remain"
         );
         assert_eq!(
-            err(&bytes[..24]),
-            "chain_config.forks[1].index: needs 1 byte at offset 24, only 0 remain"
+            err(&bytes[..48]),
+            "chain_config.forks[1].index: needs 1 byte at offset 48, only 0 remain"
         );
         assert_eq!(
-            err(&bytes[..94]),
-            "witness.keys: needs 4 bytes at offset 91, only 3 remain"
+            err(&bytes[..54]),
+            "chain_config.forks[1].activation: needs 8 bytes at offset 50, only 4 remain"
         );
         assert_eq!(
-            err(&bytes[..92]),
-            "witness.keys: needs 4 bytes at offset 91, only 1 remains"
+            err(&bytes[..169]),
+            "witness.keys: needs 4 bytes at offset 166, only 3 remain"
         );
         assert_eq!(
-            err(&bytes[..40]),
-            "chain_config.deposit_contract.address: needs 20 bytes at offset 35, only 5 remain"
+            err(&bytes[..167]),
+            "witness.keys: needs 4 bytes at offset 166, only 1 remains"
+        );
+        assert_eq!(
+            err(&bytes[..74]),
+            "chain_config.deposit_contract.address: needs 20 bytes at offset 69, only 5 remain"
+        );
+        assert_eq!(
+            err(&bytes[..89]),
+            "chain_config.dao_fork_block: needs 1 byte at offset 89, only 0 remain"
+        );
+        assert_eq!(
+            err(&bytes[..93]),
+            "chain_config.dao_fork_block.number: needs 8 bytes at offset 90, only 3 remain"
+        );
+        assert_eq!(
+            err(&bytes[..100]),
+            "parent_total_difficulty: needs 32 bytes at offset 98, only 2 remain"
         );
         // The block's length says 4, two bytes are there.
         assert_eq!(
-            err(&bytes[..61]),
-            "block: length 4 at offset 55 exceeds the 2 bytes after it, expected at most 2"
+            err(&bytes[..136]),
+            "block: length 4 at offset 130 exceeds the 2 bytes after it, expected at most 2"
         );
         assert_eq!(
             err(&bytes[..bytes.len() - 2]),
-            "witness.keys: needs 4 bytes at offset 91, only 2 remain"
+            "witness.keys: needs 4 bytes at offset 166, only 2 remain"
         );
     }
 
     #[test]
     fn length_too_large() {
         let mut bytes = small().encode();
-        // witness.state[0]'s length (offset 67) set to 2^32 - 1.
-        bytes[67..71].copy_from_slice(&u32::MAX.to_le_bytes());
+        // witness.state[0]'s length (offset 142) set to 2^32 - 1.
+        bytes[142..146].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(
             err(&bytes),
-            "witness.state[0]: length 4294967295 at offset 67 exceeds the 24 bytes after it, \
+            "witness.state[0]: length 4294967295 at offset 142 exceeds the 24 bytes after it, \
              expected at most 24"
         );
     }
@@ -727,11 +890,11 @@ mod tests {
     #[test]
     fn count_too_large_does_not_allocate() {
         let mut bytes = small().encode();
-        // witness.state's count (offset 63) set to 2^32 - 1: rejected before any allocation.
-        bytes[63..67].copy_from_slice(&u32::MAX.to_le_bytes());
+        // witness.state's count (offset 138) set to 2^32 - 1: rejected before any allocation.
+        bytes[138..142].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(
             err(&bytes),
-            "witness.state: count 4294967295 at offset 63, expected at most 7"
+            "witness.state: count 4294967295 at offset 138, expected at most 7"
         );
         let mut bytes = small().encode();
         bytes[13] = 14;
@@ -744,37 +907,45 @@ mod tests {
     #[test]
     fn invalid_tags() {
         let mut bytes = small().encode();
-        bytes[15] = 2; // forks[0].kind
+        bytes[15] = 3; // forks[0].kind
         assert_eq!(
             err(&bytes),
-            "chain_config.forks[0].kind: tag 2 at offset 15, expected 0 (block) or 1 (timestamp)"
+            "chain_config.forks[0].kind: tag 3 at offset 15, expected 0 (block), 1 (timestamp) \
+             or 2 (total difficulty)"
         );
         let mut bytes = small().encode();
-        bytes[34] = 7; // deposit_contract tag
+        bytes[68] = 7; // deposit_contract tag
         assert_eq!(
             err(&bytes),
-            "chain_config.deposit_contract: tag 7 at offset 34, expected 0 (none) or 1 \
+            "chain_config.deposit_contract: tag 7 at offset 68, expected 0 (none) or 1 \
              (20-byte address follows)"
+        );
+        let mut bytes = small().encode();
+        bytes[89] = 2; // dao_fork_block tag
+        assert_eq!(
+            err(&bytes),
+            "chain_config.dao_fork_block: tag 2 at offset 89, expected 0 (none) or 1 \
+             (u64 block number follows)"
         );
     }
 
     #[test]
     fn fork_index_out_of_range() {
         let mut bytes = small().encode();
-        bytes[24] = 14; // forks[1].index
+        bytes[48] = 14; // forks[1].index
         assert_eq!(
             err(&bytes),
-            "chain_config.forks[1].index: fork index 14 at offset 24, expected 0..=12"
+            "chain_config.forks[1].index: fork index 14 at offset 48, expected 0..=12"
         );
     }
 
     #[test]
     fn fork_out_of_order() {
         let mut bytes = small().encode();
-        bytes[24] = 11; // forks[1].index equal to forks[0]'s
+        bytes[58] = 11; // forks[2].index equal to forks[1]'s
         assert_eq!(
             err(&bytes),
-            "chain_config.forks[1].index: fork index 11 at offset 24, expected greater than \
+            "chain_config.forks[2].index: fork index 11 at offset 58, expected greater than \
              the previous fork's 11"
         );
     }
@@ -789,8 +960,27 @@ mod tests {
         assert_eq!(
             config.check().unwrap_err().to_string(),
             "chain_config.forks[1].activation: block 4 at offset 20, expected at or after the \
-             previous fork's block 5 (block activations first, then timestamps, each \
-             non-decreasing)"
+             previous fork's block 5 (block activations first, then total difficulty, then \
+             timestamps, each non-decreasing)"
+        );
+        // A total difficulty after a timestamp, a block after a total difficulty.
+        config.forks = vec![
+            (11, ForkActivation::Timestamp(0)),
+            (12, ForkActivation::TotalDifficulty([1; 32])),
+        ];
+        assert!(matches!(
+            config.check(),
+            Err(BlobError::ActivationOutOfOrder { offset: 20, .. })
+        ));
+        config.forks = vec![
+            (10, ForkActivation::TotalDifficulty(TTD)),
+            (11, ForkActivation::Block(0)),
+        ];
+        assert_eq!(
+            config.check().unwrap_err().to_string(),
+            "chain_config.forks[1].activation: block 0 at offset 44, expected at or after the \
+             previous fork's total difficulty 0xc70d808a128d7380000 (block activations first, \
+             then total difficulty, then timestamps, each non-decreasing)"
         );
         config.forks = vec![
             (11, ForkActivation::Timestamp(0)),
@@ -809,8 +999,35 @@ mod tests {
             chain_id: 1,
             forks: (0..=12).map(|i| (i, ForkActivation::Block(0))).collect(),
             deposit_contract: None,
+            dao_fork_block: None,
         };
         assert_eq!(config.check(), Ok(()));
+    }
+
+    #[test]
+    fn at_most_one_total_difficulty_activation() {
+        let mut config = small().chain_config;
+        config.forks = vec![
+            (9, ForkActivation::TotalDifficulty([0; 32])),
+            (10, ForkActivation::TotalDifficulty([0; 32])),
+        ];
+        assert_eq!(
+            config.check().unwrap_err().to_string(),
+            "chain_config.forks[1].activation: total difficulty 0x0 at offset 44, expected at \
+             most one total-difficulty activation (fork 9 has total difficulty 0x0)"
+        );
+        // Between block and timestamp activations, the one allowed.
+        config.forks = vec![
+            (0, ForkActivation::Block(0)),
+            (9, ForkActivation::Block(12_965_000)),
+            (10, ForkActivation::TotalDifficulty(TTD)),
+            (11, ForkActivation::Timestamp(1_681_338_455)),
+        ];
+        assert_eq!(config.check(), Ok(()));
+        assert_eq!(
+            ForkActivation::TotalDifficulty(TTD).to_string(),
+            "total difficulty 0xc70d808a128d7380000"
+        );
     }
 
     #[test]
@@ -819,7 +1036,7 @@ mod tests {
         bytes.extend_from_slice(&[0, 0, 0]);
         assert_eq!(
             err(&bytes),
-            "3 trailing bytes at offset 95, expected the end of the blob"
+            "3 trailing bytes at offset 170, expected the end of the blob"
         );
     }
 
@@ -829,6 +1046,7 @@ mod tests {
             chain_id: 1,
             forks: (0..300).map(|_| (0, ForkActivation::Block(0))).collect(),
             deposit_contract: None,
+            dao_fork_block: None,
         };
         assert!(matches!(
             config.check(),
@@ -847,29 +1065,46 @@ mod tests {
         }
     }
 
-    fn activation() -> impl Strategy<Value = ForkActivation> {
-        prop_oneof![
-            any::<u64>().prop_map(ForkActivation::Block),
-            any::<u64>().prop_map(ForkActivation::Timestamp),
-        ]
+    /// Activations in a valid order: sorted block ones, at most one total difficulty, sorted
+    /// timestamp ones; `MAX_FORKS` of them or one more.
+    fn activations() -> impl Strategy<Value = Vec<ForkActivation>> {
+        (
+            proptest::collection::vec(any::<u64>(), MAX_FORKS),
+            0..=MAX_FORKS,
+            proptest::option::of(any::<[u8; 32]>()),
+        )
+            .prop_map(|(values, blocks, td)| {
+                let (block_values, time_values) = values.split_at(blocks);
+                let mut block_values = block_values.to_vec();
+                let mut time_values = time_values.to_vec();
+                block_values.sort_unstable();
+                time_values.sort_unstable();
+                block_values
+                    .into_iter()
+                    .map(ForkActivation::Block)
+                    .chain(td.map(ForkActivation::TotalDifficulty))
+                    .chain(time_values.into_iter().map(ForkActivation::Timestamp))
+                    .collect()
+            })
     }
 
-    /// Valid configs: a random subset of forks, activations sorted into order.
+    /// Valid configs: a random subset of forks, activations in order.
     fn chain_config() -> impl Strategy<Value = ChainConfig> {
         (
             any::<u64>(),
             proptest::collection::btree_set(0..=MAX_FORK_INDEX, 0..=MAX_FORKS),
-            proptest::collection::vec(activation(), MAX_FORKS),
+            activations(),
             proptest::option::of(any::<[u8; 20]>()),
+            proptest::option::of(any::<u64>()),
         )
-            .prop_map(|(chain_id, indexes, mut activations, deposit_contract)| {
-                activations.sort_by_key(|a| a.order_key());
-                ChainConfig {
+            .prop_map(
+                |(chain_id, indexes, activations, deposit_contract, dao_fork_block)| ChainConfig {
                     chain_id,
                     forks: indexes.into_iter().zip(activations).collect(),
                     deposit_contract,
-                }
-            })
+                    dao_fork_block,
+                },
+            )
     }
 
     fn items() -> impl Strategy<Value = Vec<Vec<u8>>> {
@@ -879,21 +1114,25 @@ mod tests {
     fn blob() -> impl Strategy<Value = BlockDataBlob> {
         (
             chain_config(),
+            any::<[u8; 32]>(),
             proptest::collection::vec(any::<u8>(), 0..100),
             (items(), items(), items(), items()),
         )
-            .prop_map(|(chain_config, block, (state, codes, headers, keys))| {
-                BlockDataBlob {
-                    chain_config,
-                    block,
-                    witness: Witness {
-                        state,
-                        codes,
-                        headers,
-                        keys,
-                    },
-                }
-            })
+            .prop_map(
+                |(chain_config, parent_total_difficulty, block, (state, codes, headers, keys))| {
+                    BlockDataBlob {
+                        chain_config,
+                        parent_total_difficulty,
+                        block,
+                        witness: Witness {
+                            state,
+                            codes,
+                            headers,
+                            keys,
+                        },
+                    }
+                },
+            )
     }
 
     proptest! {
@@ -903,7 +1142,11 @@ mod tests {
             prop_assert_eq!(bytes.len(), blob.encoded_len());
             let witness_start = bytes.len() - blob.witness.encoded_len();
             prop_assert_eq!(&bytes[..4], &BLOB_MAGIC[..]);
-            prop_assert!(witness_start >= 5 + blob.chain_config.encoded_len());
+            prop_assert!(witness_start >= 5 + blob.chain_config.encoded_len() + 32);
+            prop_assert_eq!(
+                &bytes[5 + blob.chain_config.encoded_len()..][..32],
+                &blob.parent_total_difficulty[..]
+            );
             prop_assert_eq!(blob.chain_config.check(), Ok(()));
             prop_assert_eq!(BlockDataBlob::decode(&bytes), Ok(blob));
         }

@@ -21,7 +21,7 @@ use primitive_types::{H256, U256};
 /// BLOCKHASH reaches back this many blocks.
 const BLOCK_HASH_WINDOW: u64 = 256;
 
-/// How many ancestors the engine gets (ommers may be up to 6 generations back; their own
+/// How many ancestor blocks the engine gets (ommers may be up to 6 generations back; their own
 /// parents must be known too).
 const ANCESTOR_DEPTH: usize = 8;
 
@@ -45,11 +45,14 @@ pub struct ImportContext<'a> {
     pub spec: SpecId,
     /// The parent's header.
     pub parent: &'a Header,
-    /// Ancestors of the block, parent first, up to `ANCESTOR_DEPTH` of them (genesis last when
-    /// the branch is short).
+    /// The parent's total difficulty (sum of the difficulties from genesis to the parent).
+    pub parent_total_difficulty: U256,
+    /// Headers of the block's ancestors, parent first, as far back as BLOCKHASH reads (256 of
+    /// them; genesis last when the branch is shorter): a blob carries the ones BLOCKHASH asked
+    /// for, back from the parent.
     pub ancestors: &'a [Header],
-    /// Blocks of the branch (parent first, same order as `ancestors`), for rules that look at what
-    /// earlier blocks included (ommers already used).
+    /// Blocks of the first `ANCESTOR_DEPTH` ancestors (parent first, same order as `ancestors`),
+    /// for rules that look at what earlier blocks included (ommers already used).
     pub ancestor_blocks: &'a [Block],
     /// The block to import.
     pub block: &'a Block,
@@ -174,6 +177,7 @@ impl Chain {
             chain: &self.spec,
             spec,
             parent: &parent.block.header,
+            parent_total_difficulty: parent_td,
             ancestors: &ancestors,
             ancestor_blocks: &ancestor_blocks,
             block: &block,
@@ -209,20 +213,23 @@ impl Chain {
         })
     }
 
-    /// Up to `ANCESTOR_DEPTH` ancestors starting at `from` (inclusive), newest first.
+    /// The headers of up to `BLOCK_HASH_WINDOW` ancestors starting at `from` (inclusive) and the
+    /// blocks of the first `ANCESTOR_DEPTH` of them, newest first.
     fn ancestors(&self, from: H256) -> (Vec<Header>, Vec<Block>) {
         let mut headers = Vec::new();
         let mut blocks = Vec::new();
         let mut cursor = Some(from);
         while let Some(hash) = cursor {
-            if headers.len() >= ANCESTOR_DEPTH {
+            if headers.len() as u64 >= BLOCK_HASH_WINDOW {
                 break;
             }
             let Some(node) = self.nodes.get(&hash) else {
                 break;
             };
             headers.push(node.block.header.clone());
-            blocks.push(node.block.clone());
+            if blocks.len() < ANCESTOR_DEPTH {
+                blocks.push(node.block.clone());
+            }
             cursor = (node.block.header.number > 0).then_some(node.block.header.parent_hash);
         }
         (headers, blocks)

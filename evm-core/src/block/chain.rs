@@ -108,13 +108,15 @@ impl ChainSpec {
             .unwrap_or(SpecId::Frontier)
     }
 
-    /// The `witness` crate's chain configuration (what the execution environment commits to).
+    /// The `witness` crate's chain configuration (what the execution environment commits to),
+    /// carrying every rule of this chain: activations by block, total difficulty and timestamp,
+    /// and the DAO fork block. No deposit contract.
     ///
-    /// Lossy where that format has no field yet: a [`Activation::TotalDifficulty`] is written as
-    /// `Block(u64::MAX)` (never), and the DAO fork block is dropped. Check
-    /// [`ChainSpec::fits_chain_config`] first.
-    pub fn to_chain_config(&self) -> ChainConfig {
-        ChainConfig {
+    /// Fails if the format cannot hold this schedule: activations out of the format's order
+    /// (block ones, then at most one total-difficulty one, then timestamp ones), or a terminal
+    /// total difficulty on more than one fork.
+    pub fn to_chain_config(&self) -> Result<ChainConfig, BlockError> {
+        let config = ChainConfig {
             chain_id: self.chain_id,
             forks: self
                 .forks
@@ -123,23 +125,22 @@ impl ChainSpec {
                     let activation = match *activation {
                         Activation::Block(block) => ForkActivation::Block(block),
                         Activation::Timestamp(time) => ForkActivation::Timestamp(time),
-                        Activation::TotalDifficulty(_) => ForkActivation::Block(u64::MAX),
+                        Activation::TotalDifficulty(ttd) => {
+                            let mut bytes = [0u8; 32];
+                            ttd.to_big_endian(&mut bytes);
+                            ForkActivation::TotalDifficulty(bytes)
+                        }
                     };
                     (*spec as u8, activation)
                 })
                 .collect(),
             deposit_contract: None,
-        }
-    }
-
-    /// Whether [`ChainSpec::to_chain_config`] keeps every rule of this chain: no total
-    /// difficulty activation and no DAO fork.
-    pub fn fits_chain_config(&self) -> bool {
-        self.dao_fork_block.is_none()
-            && self
-                .forks
-                .iter()
-                .all(|(_, activation)| !matches!(activation, Activation::TotalDifficulty(_)))
+            dao_fork_block: self.dao_fork_block,
+        };
+        config
+            .check()
+            .map_err(|e| BlockError::UnsupportedChain(format!("chain config: {e}")))?;
+        Ok(config)
     }
 
     /// The chain of a `witness` chain configuration; fails on a fork index beyond Cancun.
@@ -155,13 +156,16 @@ impl ChainSpec {
             let activation = match *activation {
                 ForkActivation::Block(block) => Activation::Block(block),
                 ForkActivation::Timestamp(time) => Activation::Timestamp(time),
+                ForkActivation::TotalDifficulty(ttd) => {
+                    Activation::TotalDifficulty(U256::from_big_endian(&ttd))
+                }
             };
             forks.push((spec, activation));
         }
         Ok(ChainSpec {
             chain_id: config.chain_id,
             forks,
-            dao_fork_block: None,
+            dao_fork_block: config.dao_fork_block,
         })
     }
 }
