@@ -72,8 +72,10 @@ impl WasmEngine {
                 "EE rejected a block evm-core accepts: {}",
                 result.trap.unwrap_or_else(|| "no post-state saved".into())
             )),
-            // The EE's verdict stands; the tree keeps the parent's state, and the fixture's
-            // expectation (this block is invalid) reports the disagreement.
+            // The EE's verdict stands: the block goes into the tree as accepted, carrying its
+            // parent's state (there is no native post-state). Every such block is one the
+            // fixture expects to be invalid, so the test fails on that expectation; later blocks
+            // of the branch build on a wrong state, which only adds failures to a failed test.
             (Err(_), true) => Ok(parent_state),
             (Err(_), false) => Err(format!(
                 "EE: {}",

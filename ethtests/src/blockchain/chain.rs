@@ -12,7 +12,7 @@
 //! zero) becomes the head when imported, as a consensus client's forkchoice update after every
 //! payload makes it in the fixtures' fillers.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use evm_core::block::{Block, ChainSpec, Header};
 use evm_core::{InMemoryState, SpecId};
@@ -100,7 +100,7 @@ pub struct Imported {
 /// The block tree.
 pub struct Chain {
     spec: ChainSpec,
-    nodes: HashMap<H256, ChainNode>,
+    nodes: BTreeMap<H256, ChainNode>,
     head: H256,
 }
 
@@ -109,7 +109,7 @@ impl Chain {
     pub fn new(spec: ChainSpec, genesis: Block, state: InMemoryState) -> Chain {
         let hash = genesis.header.hash();
         let total_difficulty = genesis.header.difficulty;
-        let mut nodes = HashMap::new();
+        let mut nodes = BTreeMap::new();
         nodes.insert(
             hash,
             ChainNode {

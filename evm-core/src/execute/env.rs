@@ -50,6 +50,11 @@ impl BlockEnv {
 
 /// EIP-4844's integer approximation of `factor * e ** (numerator / denominator)`.
 pub fn fake_exponential(factor: u64, numerator: u64, denominator: u64) -> U256 {
+    // Past e^180 the true value exceeds 2^256 whatever the factor; the series would need about
+    // numerator/denominator saturated rounds to end (trillions for excess blob gas near 2^64).
+    if denominator == 0 || numerator / denominator > 180 {
+        return if factor == 0 { U256::zero() } else { U256::MAX };
+    }
     let factor = U256::from(factor);
     let numerator = U256::from(numerator);
     let denominator = U256::from(denominator);
@@ -80,5 +85,14 @@ mod tests {
             fake_exponential(1, 50000000, 2225652),
             U256::from(5709098764u64)
         );
+    }
+
+    #[test]
+    fn absurd_excess_blob_gas_ends_at_once() {
+        // Without the shortcut the saturated series would run for hours.
+        assert_eq!(fake_exponential(1, u64::MAX, 3_338_477), U256::MAX);
+        assert_eq!(fake_exponential(0, u64::MAX, 3_338_477), U256::zero());
+        // Just under the shortcut the series still ends normally and is huge.
+        assert!(fake_exponential(1, 180 * 3_338_477, 3_338_477) > U256::from(u128::MAX));
     }
 }

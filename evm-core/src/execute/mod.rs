@@ -105,6 +105,8 @@ pub fn transact<S: State>(
     let backend = StateBackend::new(state, block, spec, &tx.blob_versioned_hashes);
     let (result, used_gas, changeset) =
         run_interpreter(&backend, block, spec, precompiles, tx, blob_gas_used);
+    // Resolving the changes reads the pre-state again: check for state errors after it.
+    let changes = collect_changes(&backend, &changeset);
     if let Some(error) = backend.take_error() {
         return Err(TransactError::State(error));
     }
@@ -112,7 +114,6 @@ pub fn transact<S: State>(
         Err(ExitError::Fatal(fatal)) => return Err(TransactError::Fatal(fatal)),
         other => other,
     };
-    let changes = collect_changes(&backend, &changeset);
     drop(backend);
     state.commit(&changes).map_err(TransactError::State)?;
 

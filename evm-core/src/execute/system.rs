@@ -70,6 +70,8 @@ pub fn system_call<S: State>(
     let mut overlay = OverlayedBackend::new(&backend, &config.runtime);
     let (result, gas_used) = run(&mut overlay, spec, precompiles, call, config);
     let (_, changeset) = overlay.deconstruct();
+    // Resolving the changes reads the pre-state again: check for state errors after it.
+    let changes = collect_changes(&backend, &changeset);
     if let Some(error) = backend.take_error() {
         return Err(TransactError::State(error));
     }
@@ -79,7 +81,6 @@ pub fn system_call<S: State>(
         Ok(TransactValueCallCreate::Call { retval, .. }) => (true, retval),
         Ok(TransactValueCallCreate::Create { .. }) => (true, Vec::new()),
     };
-    let changes = collect_changes(&backend, &changeset);
     drop(backend);
     state.commit(&changes).map_err(TransactError::State)?;
     Ok(SystemCallOutcome {
