@@ -11,6 +11,10 @@ use crate::metering::{Meter, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD};
 use crate::trap::HostTrap;
 use std::ops::Range;
 
+/// Most deposit receipt bytes one run may push: 16 MiB, about 91,000 deposits of 184 bytes,
+/// far above what a block's gas allows a deposit contract to emit.
+pub(crate) const MAX_DEPOSIT_BYTES: usize = 16 << 20;
+
 /// The host functions of the EEI and the debug interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum HostFn {
@@ -119,6 +123,8 @@ pub(crate) struct HostState {
     block_data: Vec<u8>,
     pub(crate) post_state: Option<[u8; 32]>,
     pub(crate) deposits: Vec<Vec<u8>>,
+    /// Bytes in `deposits`, against [`MAX_DEPOSIT_BYTES`].
+    deposit_bytes: usize,
     pub(crate) meter: Meter,
     pub(crate) debug: DebugLog,
 }
@@ -149,6 +155,7 @@ impl HostState {
             block_data,
             post_state: None,
             deposits: Vec::new(),
+            deposit_bytes: 0,
             meter,
             debug: DebugLog::default(),
         }
@@ -211,7 +218,9 @@ impl HostState {
     }
 
     /// `eth2_pushNewDeposit(ptr, length)`: records a deposit receipt (Scout's 184-byte layout for
-    /// the Phase 0 `Deposit`, though the host does not insist on the length).
+    /// the Phase 0 `Deposit`, though the host does not insist on the length). The receipts of
+    /// one run are capped at [`MAX_DEPOSIT_BYTES`]: ticks alone would let an EE pile up tens of
+    /// gigabytes of them in host memory.
     pub(crate) fn push_new_deposit(
         &mut self,
         memory: &[u8],
@@ -220,6 +229,13 @@ impl HostState {
     ) -> Result<(), HostTrap> {
         self.meter.charge(copy_ticks(length))?;
         let range = guest_range(HostFn::PushNewDeposit, memory.len(), ptr, length)?;
+        let total = self.deposit_bytes.saturating_add(range.len());
+        if total > MAX_DEPOSIT_BYTES {
+            return Err(HostTrap::new(format!(
+                "eth2_pushNewDeposit: deposits of one block exceed {MAX_DEPOSIT_BYTES} bytes"
+            )));
+        }
+        self.deposit_bytes = total;
         self.deposits.push(memory[range].to_vec());
         Ok(())
     }

@@ -50,6 +50,13 @@ fn describe(params: &[Ty], results: &[Ty]) -> String {
     format!("[{}] -> [{}]", list(params), list(results))
 }
 
+/// Tables a module may declare. A Rust EE has one, for indirect calls.
+pub(crate) const MAX_TABLES: usize = 4;
+/// Elements a table may hold, initially or after `table.grow` (which returns -1 past this in
+/// every engine): `table.grow` costs a flat number of ticks, so without a cap one instruction
+/// could make the host allocate gigabytes.
+pub(crate) const MAX_TABLE_ELEMENTS: usize = 1 << 20;
+
 fn invalid(e: wp::BinaryReaderError) -> HostError {
     HostError::InvalidModule(e.to_string())
 }
@@ -114,6 +121,23 @@ pub(crate) fn check(wasm: &[u8], limits: &Limits, role: Role<'_>) -> Result<(), 
                             pages: memory.initial,
                             max: limits.max_memory_pages,
                         });
+                    }
+                }
+            }
+            wp::Payload::TableSection(reader) => {
+                if reader.count() as usize > MAX_TABLES {
+                    return Err(HostError::InvalidModule(format!(
+                        "{} tables, at most {MAX_TABLES} allowed",
+                        reader.count()
+                    )));
+                }
+                for table in reader {
+                    let table = table.map_err(invalid)?;
+                    if table.ty.initial > MAX_TABLE_ELEMENTS as u64 {
+                        return Err(HostError::InvalidModule(format!(
+                            "a table of {} elements, at most {MAX_TABLE_ELEMENTS} allowed",
+                            table.ty.initial
+                        )));
                     }
                 }
             }

@@ -101,6 +101,47 @@ fn push_new_deposit() {
     assert!(!result.accepted());
 }
 
+/// 300 deposits of a whole 64 KiB page pass the cap of 16 MiB: the run traps with the reason and
+/// keeps none of them.
+#[test]
+fn deposits_of_one_run_are_capped() {
+    let wasm = ee(
+        "(local $i i32) (loop $again (call $deposit (i32.const 0) (i32.const 65536)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $again (i32.lt_u (local.get $i) (i32.const 300))))",
+        "",
+    );
+    let result = run(&wasm, PRE, b"");
+    assert_eq!(
+        result.trap.as_deref(),
+        Some("eth2_pushNewDeposit: deposits of one block exceed 16777216 bytes")
+    );
+    assert!(result.deposits.is_empty());
+}
+
+/// Tables are capped: at load time for their initial size, and `table.grow` past the cap returns
+/// -1 (the Wasm way to refuse) instead of making the host allocate.
+#[test]
+fn tables_are_capped() {
+    let too_big = ee("", "(table 2000000 funcref)");
+    let Err(error) = Runtime::new(Engine::Wasmi, &too_big, Limits::default()) else {
+        panic!("a table of 2,000,000 elements was accepted");
+    };
+    assert!(
+        error.to_string().contains("at most 1048576 allowed"),
+        "{error}"
+    );
+
+    let grows = ee(
+        "(if (i32.eq (table.grow (ref.null func) (i32.const 2000000)) (i32.const -1)) (then (call $save (i32.const 0))))",
+        "(table 1 funcref)",
+    );
+    let result = run(&grows, PRE, b"");
+    assert!(
+        result.accepted(),
+        "table.grow past the cap must return -1: {:?}",
+        result.trap
+    );
+}
+
 #[test]
 fn push_new_deposit_out_of_bounds_discards_deposits() {
     let wasm = ee(

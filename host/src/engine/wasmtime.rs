@@ -3,6 +3,7 @@
 use super::{Outcome, trap_message as msg};
 use crate::eei::{HostFn, HostState};
 use crate::metering::{METERING_MODULE, MeterFn};
+use crate::module::{MAX_TABLE_ELEMENTS, MAX_TABLES};
 use crate::trap::HostTrap;
 use crate::{HostError, Limits};
 use wasmtime::{
@@ -71,6 +72,8 @@ impl Loaded {
     pub(crate) fn run(&self, state: HostState) -> Result<Outcome, HostError> {
         let limits = StoreLimitsBuilder::new()
             .memory_size(self.max_memory_bytes)
+            .table_elements(MAX_TABLE_ELEMENTS)
+            .tables(MAX_TABLES)
             .build();
         let mut store = Store::new(
             &self.engine,
