@@ -25,6 +25,8 @@
 //! Dependencies and why:
 //! - `wasmi`: the default engine, an interpreter (fast to load, no native code).
 //! - `wasmtime` (optional, `wasmtime` feature): the optimizing engine, for speed.
+//! - `wasm-encoder`: re-encodes finite-wasm's output with the counters in globals
+//!   (`metering/counters.rs`).
 //! - `finite-wasm`: the metering injection (per-region gas calls and a deterministic stack
 //!   bound), engine-independent by construction; its `wasmparser` also validates modules.
 //! - `serde`, `serde_norway`: Scout YAML (`serde_norway` is the maintained fork of the archived

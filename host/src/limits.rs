@@ -72,6 +72,12 @@ impl Limits {
                 self.max_stack
             )));
         }
+        if self.max_ticks > crate::metering::MAX_COUNTER_BUDGET {
+            return Err(HostError::InvalidLimits(format!(
+                "max_ticks {} is above the largest budget, 2^62",
+                self.max_ticks
+            )));
+        }
         // 65536 pages is the whole 32-bit address space.
         if self.max_memory_pages > 65536 {
             return Err(HostError::InvalidLimits(format!(

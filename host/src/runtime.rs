@@ -92,11 +92,14 @@ impl Runtime {
                 )));
             }
             module::check(&library.wasm, &limits, Role::Library { earlier: &names })?;
-            instrumented_libs.push((library.name.clone(), metering::instrument(&library.wasm)?));
+            instrumented_libs.push((
+                library.name.clone(),
+                metering::instrument(&library.wasm, &limits)?,
+            ));
             names.push(library.name.clone());
         }
         module::check(ee_wasm, &limits, Role::ExecutionEnvironment)?;
-        let ee = metering::instrument(ee_wasm)?;
+        let ee = metering::instrument(ee_wasm, &limits)?;
         let loaded = Loaded::new(engine, &ee, &instrumented_libs, &limits)?;
         Ok(Runtime {
             engine,

@@ -2,19 +2,73 @@
 
 use super::{Outcome, trap_message as msg};
 use crate::eei::{HostFn, HostState};
-use crate::metering::{FRAME_OVERHEAD, METERING_MODULE, MeterFn};
+use crate::metering::{FRAME_OVERHEAD, METERING_MODULE, MeterFn, STACK_GLOBAL, TICKS_GLOBAL};
 use crate::module::{MAX_TABLE_ELEMENTS, MAX_TABLES};
 use crate::trap::HostTrap;
 use crate::{HostError, Limits};
 use wasmi::{
-    Caller, CompilationMode, Config, Engine, Extern, Linker, Module, Store, StoreLimits,
-    StoreLimitsBuilder, TrapCode,
+    Caller, CompilationMode, Config, Engine, Extern, Global, Linker, Module, Mutability, Store,
+    StoreLimits, StoreLimitsBuilder, TrapCode, Val,
 };
 
-/// What the store holds: the EEI state and the memory limiter.
+/// What the store holds: the EEI state, the memory limiter and the run's metering counters.
 struct Data {
     host: HostState,
     limits: StoreLimits,
+    counters: Option<Counters>,
+}
+
+/// The `metering.ticks` and `metering.stack` globals of one run (see `metering/counters.rs`).
+#[derive(Clone, Copy)]
+struct Counters {
+    ticks: Global,
+    stack: Global,
+}
+
+impl Counters {
+    fn new(store: &mut Store<Data>) -> Counters {
+        let mut counter = || Global::new(&mut *store, Val::I64(0), Mutability::Var);
+        Counters {
+            ticks: counter(),
+            stack: counter(),
+        }
+    }
+}
+
+/// Copies the counters from the globals into the host's meter (before a host function charges).
+fn sync_in(caller: &mut Caller<'_, Data>) {
+    if let Some(counters) = caller.data().counters {
+        let ticks = counters.ticks.get(&*caller).i64().unwrap_or_default();
+        let stack = counters.stack.get(&*caller).i64().unwrap_or_default();
+        let meter = &mut caller.data_mut().host.meter;
+        meter.ticks = ticks as u64;
+        meter.stack = stack as u64;
+    }
+}
+
+/// Copies the host's meter back into the globals (after a host function charged).
+fn sync_out(caller: &mut Caller<'_, Data>) -> Ret {
+    if let Some(counters) = caller.data().counters {
+        let meter = &caller.data().host.meter;
+        let (ticks, stack) = (meter.ticks as i64, meter.stack as i64);
+        counters
+            .ticks
+            .set(&mut *caller, Val::I64(ticks))
+            .and_then(|()| counters.stack.set(&mut *caller, Val::I64(stack)))
+            .map_err(|e| wasmi::Error::new(format!("metering counters: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Runs a host function on the host state with the meter in sync with the guest's counters.
+fn with_host<R>(
+    caller: &mut Caller<'_, Data>,
+    op: impl FnOnce(&mut HostState) -> Result<R, HostTrap>,
+) -> Ret<R> {
+    sync_in(caller);
+    let result = op(&mut caller.data_mut().host);
+    sync_out(caller)?;
+    result.map_err(wasmi::Error::host)
 }
 
 pub(crate) struct Loaded {
@@ -83,10 +137,21 @@ impl Loaded {
             Data {
                 host: state,
                 limits,
+                counters: None,
             },
         );
         store.limiter(|data| &mut data.limits);
         let mut linker = linker(&self.engine)?;
+        let counters = Counters::new(&mut store);
+        store.data_mut().counters = Some(counters);
+        for (name, global) in [
+            (TICKS_GLOBAL, counters.ticks),
+            (STACK_GLOBAL, counters.stack),
+        ] {
+            linker
+                .define(METERING_MODULE, name, global)
+                .map_err(engine_error)?;
+        }
         for (name, module) in &self.libraries {
             let instance = match linker.instantiate_and_start(&mut store, module) {
                 Ok(instance) => instance,
@@ -105,10 +170,28 @@ impl Loaded {
             .map_err(|_| HostError::MissingExport("a function `main`".into()))?;
         let trap = main.call(&mut store, ()).err().map(|e| trap_text(&e));
         Ok(Outcome {
-            state: store.into_data().host,
+            state: final_state(store),
             trap,
         })
     }
+}
+
+/// The host state after a run, its meter holding the guest's final counts (a count past the
+/// budget only exists on the way to the trap that reports it, which already set the budget).
+fn final_state(store: Store<Data>) -> HostState {
+    let counters = store.data().counters;
+    let counts = counters.map(|c| {
+        (
+            c.ticks.get(&store).i64().unwrap_or_default() as u64,
+            c.stack.get(&store).i64().unwrap_or_default() as u64,
+        )
+    });
+    let mut host = store.into_data().host;
+    if let Some((ticks, stack)) = counts {
+        host.meter.ticks = ticks.min(host.meter.max_ticks());
+        host.meter.stack = stack;
+    }
+    host
 }
 
 /// A trap while instantiating (a start function, a data segment out of bounds) is the EE's
@@ -117,7 +200,7 @@ fn instantiation_failed(e: wasmi::Error, store: Store<Data>) -> Result<Outcome, 
     if e.downcast_ref::<HostTrap>().is_some() || e.as_trap_code().is_some() {
         Ok(Outcome {
             trap: Some(trap_text(&e)),
-            state: store.into_data().host,
+            state: final_state(store),
         })
     } else {
         Err(engine_error(e))
@@ -154,15 +237,14 @@ fn with_memory<R>(
             f.env_name()
         ))));
     };
-    let (bytes, data) = memory.data_and_store_mut(caller);
-    op(&mut data.host, bytes).map_err(wasmi::Error::host)
+    sync_in(caller);
+    let (bytes, data) = memory.data_and_store_mut(&mut *caller);
+    let result = op(&mut data.host, bytes);
+    sync_out(caller)?;
+    result.map_err(wasmi::Error::host)
 }
 
 type Ret<T = ()> = Result<T, wasmi::Error>;
-
-fn host<T>(r: Result<T, HostTrap>) -> Ret<T> {
-    r.map_err(wasmi::Error::host)
-}
 
 /// The EEI, debug and metering functions under all their import names.
 fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
@@ -179,7 +261,7 @@ fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
                 ),
                 HostFn::BlockDataSize => {
                     linker.func_wrap(module, name, |mut c: Caller<'_, Data>| -> Ret<i32> {
-                        host(c.data_mut().host.block_data_size())
+                        with_host(&mut c, |h| h.block_data_size())
                     })
                 }
                 HostFn::BlockDataCopy => linker.func_wrap(
@@ -205,17 +287,17 @@ fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
                 ),
                 HostFn::UseTicks => {
                     linker.func_wrap(module, name, |mut c: Caller<'_, Data>, ticks: i32| -> Ret {
-                        host(c.data_mut().host.use_ticks(ticks))
+                        with_host(&mut c, |h| h.use_ticks(ticks))
                     })
                 }
                 HostFn::Print32 => {
                     linker.func_wrap(module, name, |mut c: Caller<'_, Data>, v: i32| -> Ret {
-                        host(c.data_mut().host.print32(v))
+                        with_host(&mut c, |h| h.print32(v))
                     })
                 }
                 HostFn::Print64 => {
                     linker.func_wrap(module, name, |mut c: Caller<'_, Data>, v: i64| -> Ret {
-                        host(c.data_mut().host.print64(v))
+                        with_host(&mut c, |h| h.print64(v))
                     })
                 }
                 HostFn::PrintMem => linker.func_wrap(
@@ -243,7 +325,7 @@ fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
                 METERING_MODULE,
                 name,
                 |mut c: Caller<'_, Data>, ticks: u64| -> Ret {
-                    host(c.data_mut().host.meter.charge(ticks))
+                    with_host(&mut c, |h| h.meter.charge(ticks))
                 },
             ),
             MeterFn::Bulk(_, unit) => linker.func_wrap(
@@ -254,26 +336,23 @@ fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
                       linear: i64,
                       constant: i64|
                       -> Ret<i32> {
-                    host(
-                        c.data_mut()
-                            .host
-                            .meter
-                            .charge_bulk(unit, count, linear, constant),
-                    )
+                    with_host(&mut c, |h| {
+                        h.meter.charge_bulk(unit, count, linear, constant)
+                    })
                 },
             ),
             MeterFn::Stack => linker.func_wrap(
                 METERING_MODULE,
                 name,
                 |mut c: Caller<'_, Data>, operands: i64, frame: i64| -> Ret {
-                    host(c.data_mut().host.meter.reserve_stack(operands, frame))
+                    with_host(&mut c, |h| h.meter.reserve_stack(operands, frame))
                 },
             ),
             MeterFn::Unstack => linker.func_wrap(
                 METERING_MODULE,
                 name,
                 |mut c: Caller<'_, Data>, operands: i64, frame: i64| -> Ret {
-                    host(c.data_mut().host.meter.release_stack(operands, frame))
+                    with_host(&mut c, |h| h.meter.release_stack(operands, frame))
                 },
             ),
         }

@@ -27,7 +27,10 @@
 //! | host calls that move `len` bytes (`blockDataCopy`, `pushNewDeposit`, `printMem`, `printMemHex`, 32 for the state roots) | plus [`TICKS_HOST_COPY_PER_WORD`] = 1 per started 8-byte word |
 //! | `eth2_useTicks(n)` | plus `n` (unsigned) |
 //!
-//! The metering calls themselves cost nothing. Ticks are one `u64` in the host; a charge that
+//! The metering itself costs nothing. A second pass (`counters.rs`) turns the per-region and
+//! per-frame calls into arithmetic on two globals the host provides (`metering.ticks`,
+//! `metering.stack`), calling the host only to trap once a budget is passed: same charges, same
+//! counts, far less time. Ticks are one `u64` in the host; a charge that
 //! would pass the budget sets the count to the budget and traps with `tick budget N exhausted`.
 //!
 //! # Stack units
@@ -36,8 +39,12 @@
 //! counts [`FRAME_OVERHEAD`] = 128 units plus [`LOCAL_SIZE`] = 8 per local (parameters included).
 //! Passing [`crate::Limits::max_stack`] traps with `stack budget N exhausted`.
 
-use crate::HostError;
+mod counters;
+
+pub(crate) use counters::{MAX_COUNTER_BUDGET, STACK_GLOBAL, TICKS_GLOBAL};
+
 use crate::trap::HostTrap;
+use crate::{HostError, Limits};
 use finite_wasm::prefix_sum_vec::PrefixSumVec;
 use finite_wasm::{Fee, wasmparser as wp};
 
@@ -162,16 +169,19 @@ fn chain(error: &dyn std::error::Error) -> String {
 /// finite-wasm also asserts internal invariants of its analysis; should one ever fail on some
 /// module, the panic is caught here and reported as an instrumentation error rather than taking
 /// the host down.
-pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, HostError> {
+///
+/// The result counts in the globals of `counters.rs`, with `limits`' budgets built in.
+pub(crate) fn instrument(wasm: &[u8], limits: &Limits) -> Result<Vec<u8>, HostError> {
     let run = || {
         let outcome = finite_wasm::Analysis::new()
             .with_stack(StackUnits)
             .with_gas(CostModel)
             .analyze(wasm)
             .map_err(|e| HostError::Instrumentation(chain(&e)))?;
-        outcome
+        let instrumented = outcome
             .instrument(METERING_MODULE, wasm)
-            .map_err(|e| HostError::Instrumentation(chain(&e)))
+            .map_err(|e| HostError::Instrumentation(chain(&e)))?;
+        counters::inline_counters(&instrumented, limits.max_ticks, limits.max_stack)
     };
     std::panic::catch_unwind(run).unwrap_or_else(|panic| {
         let what = panic
@@ -234,7 +244,8 @@ impl MeterFn {
 pub(crate) struct Meter {
     pub(crate) ticks: u64,
     max_ticks: u64,
-    stack: u64,
+    /// Stack units in use (mirrored from the `metering.stack` global around host calls).
+    pub(crate) stack: u64,
     max_stack: u64,
 }
 
@@ -246,6 +257,11 @@ impl Meter {
             stack: 0,
             max_stack,
         }
+    }
+
+    /// The tick budget.
+    pub(crate) fn max_ticks(&self) -> u64 {
+        self.max_ticks
     }
 
     /// Adds `ticks`; past the budget the count stays at the budget and the guest traps.
