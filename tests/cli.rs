@@ -312,3 +312,135 @@ fn wasmi_and_wasmtime_agree_on_verdicts_and_ticks() {
     assert_eq!(wasmi["ee"]["blocks"], wasmtime["ee"]["blocks"]);
     assert_eq!(wasmi["ee"]["ticks"], wasmtime["ee"]["ticks"]);
 }
+
+/// `--emit-yaml` turns BlockchainTests into Scout YAML; `evm-ee run` replays each one through the
+/// EE and gets the expected post-state, including a fixture with side chains (Scout's one state
+/// per EE rejects those blocks) and one with invalid blocks.
+#[test]
+fn emitted_scout_yaml_replays_through_evm_ee_run() {
+    let dir = scratch_dir("emit-yaml");
+    let folders = [
+        fixtures().join("ethereum-tests/BlockchainTests/ValidBlocks/bcExample"),
+        fixtures().join("legacy-tests/Constantinople/BlockchainTests/ValidBlocks/bcMultiChainTest"),
+        fixtures().join("ethereum-tests/BlockchainTests/InvalidBlocks/bcEIP1559"),
+    ];
+    let mut args = vec![
+        "ethtests",
+        "blockchain",
+        "--json",
+        "--emit-yaml",
+        dir.to_str().unwrap(),
+    ];
+    args.extend(folders.iter().map(|f| f.to_str().unwrap()));
+    let output = evm_ee(&args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report = json_report(&output);
+    let ran = report["passed"].as_u64().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("wrote {ran} Scout YAML")));
+    assert!(dir.join("ee.wasm").exists());
+    let mut yamls: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    yamls.sort();
+    assert_eq!(yamls.len() as u64, ran);
+    let mut side_chain_files = 0;
+    let mut rejected_blocks = 0;
+    for yaml in &yamls {
+        let text = std::fs::read_to_string(yaml).unwrap();
+        side_chain_files += usize::from(text.contains("side chain"));
+        let output = evm_ee(&["run", "--json", yaml.to_str().unwrap()]);
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            yaml.display(),
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let run = json_report(&output);
+        assert_eq!(run["passed"], true, "{}", yaml.display());
+        rejected_blocks += run["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["accepted"] == false)
+            .count();
+    }
+    assert!(side_chain_files > 0, "bcMultiChainTest has side chains");
+    assert!(rejected_blocks > 0, "bcEIP1559 has invalid blocks");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// `-v` lists every block with its verdict; an invalid block's line gives the EE's reason.
+#[test]
+fn verbose_blockchain_run_shows_why_blocks_are_rejected() {
+    let folder = fixtures().join("ethereum-tests/BlockchainTests/InvalidBlocks/bcEIP1559");
+    let output = evm_ee(&[
+        "ethtests",
+        "blockchain",
+        "--engine",
+        "wasmi",
+        "--json",
+        "-v",
+        "--filter",
+        "badBlocks",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let report = json_report(&output);
+    let tests = report["tests"].as_array().expect("-v adds \"tests\"");
+    assert_eq!(tests.len() as u64, report["total"].as_u64().unwrap());
+    let lines: Vec<&str> = tests
+        .iter()
+        .flat_map(|t| t["blocks"].as_array().unwrap())
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("rejected as expected") && l.contains("EE: ")),
+        "{lines:?}"
+    );
+}
+
+/// `bench blocks` measures the same blocks natively and in the Wasm engines and reports ratios.
+#[test]
+fn bench_blocks_reports_every_engine_on_the_same_blocks() {
+    let folder = fixtures().join("ethereum-tests/BlockchainTests/ValidBlocks/bcExample");
+    let output = evm_ee(&[
+        "bench",
+        "blocks",
+        "--iterations",
+        "1",
+        "--json",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json_report(&output);
+    assert!(report["wasm_bytes"].as_u64().unwrap() > 100_000);
+    let results = report["results"].as_array().unwrap();
+    let engines: Vec<&str> = results
+        .iter()
+        .map(|r| r["engine"].as_str().unwrap())
+        .collect();
+    assert_eq!(engines[0], "native");
+    assert!(engines.contains(&"wasmi"));
+    let blocks = &results[0]["blocks"];
+    let gas = &results[0]["gas"];
+    assert!(gas.as_u64().unwrap() > 0);
+    for row in results {
+        assert_eq!(&row["blocks"], blocks);
+        assert_eq!(&row["gas"], gas);
+        assert!(row["mgas_per_s"].as_f64().unwrap() > 0.0);
+    }
+    let ticks: Vec<&serde_json::Value> = results[1..].iter().map(|r| &r["ticks"]).collect();
+    assert!(ticks.windows(2).all(|w| w[0] == w[1]), "{ticks:?}");
+}

@@ -1,9 +1,11 @@
-//! `evm-ee`: the project's command-line tool. Today: the ethereum/tests conformance suites on
-//! evm-core, with per-fork tables, a progress bar and a `--json` report.
+//! `evm-ee`: the project's command-line tool: the ethereum/tests conformance suites natively and
+//! inside the EE, Scout YAML tests, witness inspection and benchmarks.
 //!
 //! Dependencies and why: `clap` (arguments and `--help`), `indicatif` (progress bars),
-//! `serde_json` (the `--json` report), `ethtests` and `evm-core` (the work itself).
+//! `serde`/`serde_json` (the `--json` reports), `ethtests`, `evm-core`, `ee`, `ee-module` and
+//! `evm-ee-host` (the work itself: runners, the native EE, the Wasm EE and its host).
 
+mod bench_cmd;
 mod run_cmd;
 mod witness_cmd;
 
@@ -37,6 +39,9 @@ enum Command {
     /// Run a Scout YAML test (execution scripts, shard blocks, expected post-state and deposit
     /// receipts) through the EE host; exits 1 when the post-state or deposits do not match.
     Run(run_cmd::RunArgs),
+    /// Measure what Wasm costs against native code, on the same inputs in one run.
+    #[command(subcommand)]
+    Bench(bench_cmd::BenchCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -110,6 +115,19 @@ struct SuiteArgs {
     /// 10^10). A block that needs more is rejected by the EE, as a shard would reject it.
     #[arg(long)]
     max_ticks: Option<u64>,
+    /// Blockchain suite in a Wasm engine: the EE's memory limit in MiB (default: the host's,
+    /// 128). Blocks whose EVM memory outgrows it are rejected with "EE out of memory"; up to
+    /// 4096 (the 32-bit address space).
+    #[arg(long, value_name = "MIB")]
+    max_memory: Option<u32>,
+    /// Blockchain suite: also write every test as a Scout YAML file into DIR (with the EE as
+    /// DIR/ee.wasm), for `evm-ee run` or any Scout-compatible host.
+    #[arg(long, value_name = "DIR")]
+    emit_yaml: Option<PathBuf>,
+    /// Blockchain suite: list every test with what happened to each block (accepted, or
+    /// rejected and why); in JSON as "tests".
+    #[arg(short, long)]
+    verbose: bool,
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -141,30 +159,76 @@ fn main() -> ExitCode {
         Command::Ethtests(suite) => run_suite(suite),
         Command::Witness(WitnessCommand::Inspect(args)) => witness_cmd::inspect(&args),
         Command::Run(args) => run_cmd::run(&args),
+        Command::Bench(command) => bench_cmd::run(&command),
     }
 }
 
-/// BlockchainTests with every block validated by the EE in a Wasm engine.
-fn run_blockchain_in_ee(
-    engine: &str,
+/// The host limits a run asks for: the defaults with `--max-ticks` and `--max-memory` applied.
+pub(crate) fn host_limits(
     max_ticks: Option<u64>,
-    paths: &[PathBuf],
-    options: &RunOptions,
-) -> std::io::Result<Report> {
-    let engine: evm_ee_host::Engine = engine.parse().map_err(std::io::Error::other)?;
+    max_memory_mib: Option<u32>,
+) -> Result<evm_ee_host::Limits, String> {
     let mut limits = evm_ee_host::Limits::default();
     if let Some(max_ticks) = max_ticks {
         limits.max_ticks = max_ticks;
     }
-    let ee = ethtests::ee_engine::WasmEngine::new(engine, limits).map_err(std::io::Error::other)?;
-    let mut report =
-        ethtests::blockchain::run_with(paths, options, &|context| ee.execute(context))?;
-    let (blocks, ticks) = ee.totals();
-    report.ee = Some(ethtests::report::EeStats {
-        engine: engine.to_string(),
-        blocks,
-        ticks,
-    });
+    if let Some(mib) = max_memory_mib {
+        if mib == 0 || mib > 4096 {
+            return Err(format!("--max-memory {mib} must be between 1 and 4096 MiB"));
+        }
+        // 16 pages of 64 KiB per MiB.
+        limits.max_memory_pages = mib * 16;
+    }
+    Ok(limits)
+}
+
+/// BlockchainTests natively or with every block validated by the EE in a Wasm engine, and with
+/// `--emit-yaml` every test written as Scout YAML on the way.
+fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Report> {
+    use ethtests::blockchain::chain::ImportContext;
+    use ethtests::ee_input::EeInput;
+
+    let wasm = match args.engine.as_str() {
+        "native" => None,
+        name => {
+            let engine: evm_ee_host::Engine = name.parse().map_err(std::io::Error::other)?;
+            let limits =
+                host_limits(args.max_ticks, args.max_memory).map_err(std::io::Error::other)?;
+            Some(
+                ethtests::ee_engine::WasmEngine::new(engine, limits)
+                    .map_err(std::io::Error::other)?,
+            )
+        }
+    };
+    let stateless = options.stateless;
+    let mut report = match (&args.emit_yaml, &wasm) {
+        (Some(dir), _) => {
+            let validate = |context: ImportContext<'_>, input: &EeInput| match &wasm {
+                Some(ee) => ee.execute_input(context, input),
+                None => ethtests::blockchain::execute_native(context, stateless),
+            };
+            let (report, written) =
+                ethtests::scout_emit::run(&args.paths, options, dir, &validate)?;
+            eprintln!(
+                "wrote {written} Scout YAML files and {} to {}",
+                ethtests::scout_emit::EE_FILE,
+                dir.display()
+            );
+            report
+        }
+        (None, Some(ee)) => {
+            ethtests::blockchain::run_with(&args.paths, options, &|context| ee.execute(context))?
+        }
+        (None, None) => ethtests::blockchain::run(&args.paths, options)?,
+    };
+    if let Some(ee) = &wasm {
+        let (blocks, ticks) = ee.totals();
+        report.ee = Some(ethtests::report::EeStats {
+            engine: args.engine.clone(),
+            blocks,
+            ticks,
+        });
+    }
     Ok(report)
 }
 
@@ -207,18 +271,32 @@ fn run_suite(suite: Suite) -> ExitCode {
         fork: args.fork,
         filter: args.filter.clone(),
         stateless: args.stateless,
+        verbose: args.verbose,
         progress: bar
             .clone()
             .map(|bar| Arc::new(Bar(bar)) as Arc<dyn Progress>),
     };
-    if args.engine != "native" && !matches!(suite, Suite::Blockchain(_)) {
-        eprintln!("error: --engine applies to the blockchain suite only");
+    let blockchain_only = [
+        (args.engine != "native", "--engine"),
+        (args.max_ticks.is_some(), "--max-ticks"),
+        (args.max_memory.is_some(), "--max-memory"),
+        (args.emit_yaml.is_some(), "--emit-yaml"),
+        (args.verbose, "--verbose"),
+    ];
+    if !matches!(suite, Suite::Blockchain(_))
+        && let Some((_, flag)) = blockchain_only.iter().find(|(given, _)| *given)
+    {
+        eprintln!("error: {flag} applies to the blockchain suite only");
         return ExitCode::from(2);
     }
-    let result = if args.engine == "native" {
-        runner(&args.paths, &options)
+    if args.stateless && args.engine != "native" {
+        eprintln!("error: --stateless applies to the native engine (the EE is stateless anyway)");
+        return ExitCode::from(2);
+    }
+    let result = if matches!(suite, Suite::Blockchain(_)) {
+        run_blockchain(args, &options)
     } else {
-        run_blockchain_in_ee(&args.engine, args.max_ticks, &args.paths, &options)
+        runner(&args.paths, &options)
     };
     let report = match result {
         Ok(report) => report,

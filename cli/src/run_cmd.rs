@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use evm_ee_host::{Engine, Limits, ScoutReport, run_scout_yaml};
+use evm_ee_host::{Engine, ScoutReport, run_scout_yaml};
 
 #[derive(Args, Debug)]
 pub(crate) struct RunArgs {
@@ -14,9 +14,12 @@ pub(crate) struct RunArgs {
     /// The Wasm engine: wasmi (interpreter) or wasmtime (compiler, when built in).
     #[arg(long, default_value = "wasmi", value_parser = parse_engine)]
     engine: Engine,
-    /// Tick budget per block (default: the host's safe default).
+    /// Tick budget per block (default: the host's safe default, 10^10).
     #[arg(long)]
     max_ticks: Option<u64>,
+    /// Memory limit of the EE in MiB (default: the host's, 128; at most 4096).
+    #[arg(long, value_name = "MIB")]
+    max_memory: Option<u32>,
     /// Print a JSON report instead of text.
     #[arg(long)]
     json: bool,
@@ -32,10 +35,13 @@ fn parse_engine(s: &str) -> Result<Engine, String> {
 /// Exit codes: 0 when the states and deposits match, 1 when they do not, 2 when the file cannot
 /// be run.
 pub(crate) fn run(args: &RunArgs) -> ExitCode {
-    let mut limits = Limits::default();
-    if let Some(max_ticks) = args.max_ticks {
-        limits.max_ticks = max_ticks;
-    }
+    let limits = match crate::host_limits(args.max_ticks, args.max_memory) {
+        Ok(limits) => limits,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
     let report = match run_scout_yaml(&args.file, args.engine, limits) {
         Ok(report) => report,
         Err(e) => {

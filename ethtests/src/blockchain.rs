@@ -10,6 +10,7 @@
 
 pub mod chain;
 pub mod fixture;
+pub mod recorded;
 mod stateless;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ use primitive_types::H256;
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::report::TestLog;
 use crate::state::parse_pre;
 use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, collect_json_files};
 use chain::{Chain, ImportContext, Rejection};
@@ -48,17 +50,46 @@ pub fn run_with<E: Engine>(
     options: &RunOptions,
     engine: &E,
 ) -> std::io::Result<Report> {
+    run_tests(paths, options, &|_: &str, _: &str, test: &Value| {
+        run_test_with(test, engine)
+    })
+}
+
+/// Runs every blockchain test under `paths` through `run_one(file, test name, test)`, files and
+/// tests in parallel; the building block of [`run_with`], `--emit-yaml` and `bench blocks`, which
+/// wrap the engine per test. With `options.verbose` the report keeps every test's block log.
+pub fn run_tests<T>(paths: &[PathBuf], options: &RunOptions, run_one: &T) -> std::io::Result<Report>
+where
+    T: Fn(&str, &str, &Value) -> TestRun + Sync,
+{
     let files = collect_json_files(paths)?;
     options.start(files.len());
-    let results: Vec<CaseResult> = files
+    let results: Vec<(CaseResult, Vec<String>)> = files
         .par_iter()
         .flat_map_iter(|file| {
-            let results = run_file_with(file, options, engine);
+            let results = run_file_tests(file, options, run_one);
             options.file_done();
             results
         })
         .collect();
-    Ok(Report::from_results("blockchain", results))
+    let mut logs: Vec<TestLog> = Vec::new();
+    let mut cases = Vec::with_capacity(results.len());
+    for (case, blocks) in results {
+        if options.verbose {
+            logs.push(TestLog {
+                file: case.file.clone(),
+                test: case.test.clone(),
+                fork: case.fork.clone(),
+                outcome: case.outcome.to_string(),
+                blocks,
+            });
+        }
+        cases.push(case);
+    }
+    logs.sort_by(|a, b| (&a.file, &a.test).cmp(&(&b.file, &b.test)));
+    let mut report = Report::from_results("blockchain", cases);
+    report.block_logs = logs;
+    Ok(report)
 }
 
 /// Runs all tests of one fixture file with the native engine.
@@ -75,14 +106,35 @@ pub fn run_file_with<E: Engine>(
     options: &RunOptions,
     engine: &E,
 ) -> Vec<CaseResult> {
+    run_file_tests(file, options, &|_: &str, _: &str, test: &Value| {
+        run_test_with(test, engine)
+    })
+    .into_iter()
+    .map(|(case, _)| case)
+    .collect()
+}
+
+/// Runs the tests of one file that `options` select through `run_one`; each result comes with
+/// the test's block log.
+fn run_file_tests<T>(
+    file: &FixtureFile,
+    options: &RunOptions,
+    run_one: &T,
+) -> Vec<(CaseResult, Vec<String>)>
+where
+    T: Fn(&str, &str, &Value) -> TestRun + Sync,
+{
     let fail_file = |reason: String| {
-        vec![CaseResult {
-            file: file.display.clone(),
-            test: String::new(),
-            fork: "-".into(),
-            index: String::new(),
-            outcome: Outcome::Failed(reason),
-        }]
+        vec![(
+            CaseResult {
+                file: file.display.clone(),
+                test: String::new(),
+                fork: "-".into(),
+                index: String::new(),
+                outcome: Outcome::Failed(reason),
+            },
+            Vec::new(),
+        )]
     };
     let text = match std::fs::read_to_string(&file.path) {
         Ok(text) => text,
@@ -103,12 +155,18 @@ pub fn run_file_with<E: Engine>(
         .collect();
     selected
         .par_iter()
-        .map(|(name, test, network)| CaseResult {
-            file: file.display.clone(),
-            test: (*name).clone(),
-            fork: network.clone(),
-            index: String::new(),
-            outcome: run_test_with(test, engine).outcome,
+        .map(|(name, test, network)| {
+            let run = run_one(&file.display, name, test);
+            (
+                CaseResult {
+                    file: file.display.clone(),
+                    test: (*name).clone(),
+                    fork: network.clone(),
+                    index: String::new(),
+                    outcome: run.outcome,
+                },
+                run.log,
+            )
         })
         .collect()
 }
@@ -447,37 +505,6 @@ pub fn execute_native(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Not a check: prints, for every block a fixture expects to be invalid, the exception the
-    /// fixture names and the reason the runner rejected it with, to audit that blocks fail for
-    /// the right reason. `BLOCKCHAIN_AUDIT=DIR cargo test -p ethtests audit -- --ignored
-    /// --nocapture`.
-    #[test]
-    #[ignore]
-    fn audit_rejection_reasons() {
-        let Ok(dir) = std::env::var("BLOCKCHAIN_AUDIT") else {
-            return;
-        };
-        let files = collect_json_files(&[PathBuf::from(dir)]).unwrap_or_default();
-        for file in files {
-            let Ok(text) = std::fs::read_to_string(&file.path) else {
-                continue;
-            };
-            let Ok(tests) = serde_json::from_str::<BTreeMap<String, Value>>(&text) else {
-                continue;
-            };
-            for (name, test) in &tests {
-                let run = run_test(test, &RunOptions::default());
-                for line in run
-                    .log
-                    .iter()
-                    .filter(|l| l.contains("rejected as expected"))
-                {
-                    println!("AUDIT {} :: {name} :: {line}", file.display);
-                }
-            }
-        }
-    }
 
     #[test]
     fn transition_networks_match_either_fork() {

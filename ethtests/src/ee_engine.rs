@@ -13,7 +13,7 @@ use evm_ee_host::{Engine, HostError, Limits, Runtime};
 
 use crate::blockchain::chain::ImportContext;
 use crate::blockchain::execute_native;
-use crate::ee_input::ee_input;
+use crate::ee_input::EeInput;
 
 /// One EE module instantiated per block in one engine, with counters for reports and benchmarks.
 pub struct WasmEngine {
@@ -44,15 +44,17 @@ impl WasmEngine {
     /// Validates one block in the EE; returns the post-state for the block tree or the EE's
     /// rejection reason.
     pub fn execute(&self, context: ImportContext<'_>) -> Result<InMemoryState, String> {
-        let input = ee_input(
-            context.chain,
-            context.spec,
-            &context.state,
-            context.parent,
-            context.parent_total_difficulty,
-            context.ancestors,
-            context.rlp,
-        )?;
+        let input = EeInput::for_import(&context)?;
+        self.execute_input(context, &input)
+    }
+
+    /// [`WasmEngine::execute`] with the EE input already built (by a caller that also keeps it,
+    /// such as `--emit-yaml`).
+    pub fn execute_input(
+        &self,
+        context: ImportContext<'_>,
+        input: &EeInput,
+    ) -> Result<InMemoryState, String> {
         let parent_state = context.state.clone();
         let native = execute_native(context, false);
         let result = self

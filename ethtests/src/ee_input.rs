@@ -10,6 +10,8 @@ use evm_core::{InMemoryState, SpecId};
 use primitive_types::U256;
 use witness::{BlockDataBlob, Witness};
 
+use crate::blockchain::chain::ImportContext;
+
 /// The EE's input for one block.
 #[derive(Clone, Debug)]
 pub struct EeInput {
@@ -20,6 +22,22 @@ pub struct EeInput {
     /// The EE state the block leads to if it is valid: the block's hash and total difficulty
     /// (the parent's plus the block's difficulty).
     pub post_state: [u8; 32],
+}
+
+impl EeInput {
+    /// The EE input for the block a blockchain runner is importing: [`ee_input`] over the
+    /// context's parent, state and ancestors.
+    pub fn for_import(context: &ImportContext<'_>) -> Result<EeInput, String> {
+        ee_input(
+            context.chain,
+            context.spec,
+            &context.state,
+            context.parent,
+            context.parent_total_difficulty,
+            context.ancestors,
+            context.rlp,
+        )
+    }
 }
 
 /// Ommers may be up to this many generations old (the EE needs their ancestors' headers).

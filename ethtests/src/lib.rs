@@ -13,12 +13,13 @@ pub mod files;
 pub mod json;
 pub mod report;
 pub mod rlp_tests;
+pub mod scout_emit;
 pub mod state;
 pub mod transaction;
 pub mod trie;
 
 pub use files::{FixtureFile, collect_json_files};
-pub use report::{CaseResult, Failure, ForkCounts, Outcome, Report};
+pub use report::{CaseResult, Failure, ForkCounts, Outcome, Report, TestLog};
 
 /// Called as files finish, to drive a progress bar: `start(total files)` once, then `file_done()`.
 pub trait Progress: Send + Sync {
@@ -38,6 +39,9 @@ pub struct RunOptions {
     /// State tests: execute over a generated witness instead of the full state (see
     /// `state::run`).
     pub stateless: bool,
+    /// Blockchain tests: keep every test's block log (accepted, or rejected and why) in the
+    /// report.
+    pub verbose: bool,
     /// Progress reporting (none by default).
     pub progress: Option<std::sync::Arc<dyn Progress>>,
 }
@@ -48,6 +52,7 @@ impl std::fmt::Debug for RunOptions {
             .field("fork", &self.fork)
             .field("filter", &self.filter)
             .field("stateless", &self.stateless)
+            .field("verbose", &self.verbose)
             .field("progress", &self.progress.is_some())
             .finish()
     }

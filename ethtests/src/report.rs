@@ -17,6 +17,32 @@ pub enum Outcome {
     Skipped(String),
 }
 
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Passed => f.write_str("passed"),
+            Outcome::Failed(reason) => write!(f, "failed: {reason}"),
+            Outcome::Skipped(reason) => write!(f, "skipped: {reason}"),
+        }
+    }
+}
+
+/// What happened to every block of one blockchain test (`-v`): the test's outcome, then one line
+/// per block, accepted or rejected and why.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct TestLog {
+    /// Fixture file.
+    pub file: String,
+    /// Test name.
+    pub test: String,
+    /// Fork name.
+    pub fork: String,
+    /// `passed`, `failed: reason` or `skipped: reason`.
+    pub outcome: String,
+    /// One line per block, in import order.
+    pub blocks: Vec<String>,
+}
+
 /// One case's identity and outcome.
 #[derive(Clone, Debug)]
 pub struct CaseResult {
@@ -125,6 +151,10 @@ pub struct Report {
     /// Skip reasons with how many cases each covers (not part of the JSON shape the issue fixes,
     /// but a skip without a visible reason is not acceptable).
     pub skip_reasons: BTreeMap<String, usize>,
+    /// With `-v`: every blockchain test's block log, in file/test order (`"tests"` in JSON,
+    /// omitted when empty).
+    #[serde(rename = "tests", skip_serializing_if = "Vec::is_empty")]
+    pub block_logs: Vec<TestLog>,
 }
 
 impl Report {
@@ -145,6 +175,7 @@ impl Report {
             skip_reasons: BTreeMap::new(),
             witness_sizes: None,
             ee: None,
+            block_logs: Vec::new(),
         };
         for result in results {
             let counts = report.forks.entry(result.fork.clone()).or_default();
@@ -194,6 +225,16 @@ impl Report {
 impl fmt::Display for Report {
     /// A table per fork, the first failures, then the closing line `N passed, N failed, N skipped`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for log in &self.block_logs {
+            writeln!(
+                f,
+                "{} :: {} [{}] {}",
+                log.file, log.test, log.fork, log.outcome
+            )?;
+            for line in &log.blocks {
+                writeln!(f, "    {line}")?;
+            }
+        }
         writeln!(
             f,
             "{:<20} {:>9} {:>9} {:>9}",

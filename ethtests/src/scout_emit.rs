@@ -1,0 +1,228 @@
+//! `evm-ee ethtests blockchain --emit-yaml DIR`: every BlockchainTests case becomes a Scout YAML
+//! test that any Scout-compatible host can replay: `DIR/ee.wasm` (the EE) as the one execution
+//! script, the EE state of the genesis block as the shard pre-state, every block the runner
+//! handed to an engine as a shard block (its block-data blob), and as the expected shard
+//! post-state and deposit receipts what Scout's rules give.
+//!
+//! Scout's rules differ from a client's on one point: a shard keeps one state per EE, so a block
+//! whose parent is not the current head (a side chain) is rejected, even where the fixture
+//! accepts it, and a reorg onto a side chain cannot happen. The expected post-state is therefore
+//! computed by replaying the blobs through the EE's own validation (natively, the same code the
+//! Wasm module runs) under Scout's rules; each block carries a comment with its verdict, and the
+//! file's header says whether the replay ends on the fixture's `lastblockhash`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use evm_core::InMemoryState;
+use serde_json::Value;
+
+use crate::blockchain::chain::ImportContext;
+use crate::blockchain::recorded::{EeBlock, run_test_recording};
+use crate::blockchain::{TestRun, run_tests};
+use crate::ee_input::EeInput;
+use crate::{Outcome, Report, RunOptions};
+
+/// The EE module's file name inside the output folder.
+pub const EE_FILE: &str = "ee.wasm";
+
+/// Longest file name (without `.yaml`) written; longer test names are cut and get a hash.
+const MAX_NAME: usize = 150;
+
+/// Runs every blockchain test under `paths` with `engine` (which gets each block's EE input) and
+/// writes `dir/ee.wasm` and one YAML file per test that was not skipped. Returns the report and
+/// how many YAML files were written. A file that cannot be written fails its test.
+pub fn run<F>(
+    paths: &[PathBuf],
+    options: &RunOptions,
+    dir: &Path,
+    engine: &F,
+) -> std::io::Result<(Report, usize)>
+where
+    F: Fn(ImportContext<'_>, &EeInput) -> Result<InMemoryState, String> + Sync,
+{
+    std::fs::create_dir_all(dir)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+    let ee_path = dir.join(EE_FILE);
+    std::fs::write(&ee_path, ee_module::EE_WASM)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", ee_path.display())))?;
+    let written = AtomicUsize::new(0);
+    let report = run_tests(paths, options, &|file: &str, name: &str, test: &Value| {
+        let (mut run, blocks) = run_test_recording(test, engine);
+        if matches!(run.outcome, Outcome::Skipped(_)) {
+            return run;
+        }
+        let path = dir.join(format!("{}.yaml", file_name(file, name)));
+        let yaml = scout_yaml(file, name, test, &blocks);
+        match std::fs::write(&path, yaml) {
+            Ok(()) => {
+                written.fetch_add(1, Ordering::Relaxed);
+                run.log.push(format!("Scout YAML: {}", path.display()));
+            }
+            Err(error) => {
+                run = TestRun {
+                    outcome: Outcome::Failed(format!("cannot write {}: {error}", path.display())),
+                    log: run.log,
+                };
+            }
+        }
+        run
+    })?;
+    Ok((report, written.into_inner()))
+}
+
+/// `file` and `name` as one portable file name: letters, digits, `.`, `-` and `_` kept, anything
+/// else `_`; names past [`MAX_NAME`] are cut and end in a hash of the whole name so that they
+/// stay distinct.
+fn file_name(file: &str, name: &str) -> String {
+    let full = format!("{}__{name}", file.strip_suffix(".json").unwrap_or(file));
+    let mut clean: String = full
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean.len() > MAX_NAME {
+        let hash = witness::keccak256(full.as_bytes());
+        clean.truncate(MAX_NAME - 17);
+        clean.push('-');
+        clean.push_str(&hex::encode(&hash.as_bytes()[..8]));
+    }
+    clean
+}
+
+/// `genesisBlockHeader.hash`.
+fn genesis_hash(test: &Value) -> Option<primitive_types::H256> {
+    test.get("genesisBlockHeader")
+        .and_then(|header| crate::json::opt_str_at(header, "hash"))
+        .and_then(|text| crate::json::h256("hash", text).ok())
+}
+
+/// One line of text, safe inside a YAML comment.
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
+/// The YAML file of one test; the expected post-state and deposits come from replaying the blobs
+/// through `ee::validate_block_data` under Scout's rules.
+fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> String {
+    let network = crate::json::opt_str_at(test, "network").unwrap_or("-");
+    let genesis_state = blocks.first().map(|b| b.input.pre_state);
+    let mut state = genesis_state.unwrap_or_default();
+    let mut shard_blocks = String::new();
+    let mut deposits: Vec<[u8; ee::DEPOSIT_LEN]> = Vec::new();
+    for block in blocks {
+        let verdict = match ee::validate_block_data(state, &block.input.blob) {
+            Ok(validated) => {
+                state = validated.post_state;
+                deposits.extend(validated.deposits);
+                "accepted".to_string()
+            }
+            Err(error) => format!("rejected: {}", one_line(&error.to_string())),
+        };
+        let _ = writeln!(
+            shard_blocks,
+            "  # block {} ({:?}): {verdict}\n  - env: 0\n    data: \"{}\"",
+            block.number,
+            block.hash,
+            hex::encode(&block.input.blob)
+        );
+    }
+    let last = crate::json::opt_str_at(test, "lastblockhash")
+        .and_then(|text| crate::json::h256("lastblockhash", text).ok());
+    let ending = match last.and_then(|hash| blocks.iter().find(|b| b.hash == hash)) {
+        Some(head) if head.input.post_state == state => {
+            "The replay ends on the fixture's lastblockhash.".to_string()
+        }
+        Some(head) => format!(
+            "The fixture's head (block {}, lastblockhash) is reached through a side chain that \
+             Scout's one state per EE cannot follow; the replay ends elsewhere.",
+            head.number
+        ),
+        None if blocks.is_empty() => "No block reached an engine.".to_string(),
+        None if state == genesis_state.unwrap_or_default() && last == genesis_hash(test) => {
+            "The replay ends on the genesis block, the fixture's lastblockhash.".to_string()
+        }
+        None => "The replay ends elsewhere than the fixture's lastblockhash.".to_string(),
+    };
+
+    let mut yaml = String::new();
+    let _ = writeln!(
+        yaml,
+        "# Emitted by `evm-ee ethtests blockchain --emit-yaml` from\n\
+         #   {}\n\
+         #   test {} ({network})\n\
+         # Each shard block is one Eth1 block as a block-data blob (docs/blob-format.md); the EE \
+         state is\n\
+         # keccak(head hash ++ chain config hash ++ head total difficulty). Scout keeps one state \
+         per EE,\n\
+         # so a block whose parent is not the current head is rejected here. {}\n\
+         # Run it with `evm-ee run FILE.yaml`.",
+        one_line(file),
+        one_line(name),
+        ending
+    );
+    let _ = writeln!(
+        yaml,
+        "beacon_state:\n  execution_scripts:\n    - {EE_FILE}\nshard_pre_state:\n  \
+         exec_env_states:\n    - \"{}\"\nshard_blocks:",
+        hex::encode(genesis_state.unwrap_or_default())
+    );
+    if blocks.is_empty() {
+        yaml.pop();
+        yaml.push_str(" []\n");
+    } else {
+        yaml.push_str(&shard_blocks);
+    }
+    let _ = writeln!(
+        yaml,
+        "shard_post_state:\n  exec_env_states:\n    - \"{}\"",
+        hex::encode(state)
+    );
+    if deposits.is_empty() {
+        yaml.push_str("deposit_receipts: []\n");
+    } else {
+        yaml.push_str("deposit_receipts:\n");
+        for deposit in &deposits {
+            let mut amount = [0u8; 8];
+            amount.copy_from_slice(&deposit[80..88]);
+            let _ = writeln!(
+                yaml,
+                "  - pubkey: \"{}\"\n    withdrawal_credentials: \"{}\"\n    amount: {}\n    \
+                 signature: \"{}\"",
+                hex::encode(&deposit[..48]),
+                hex::encode(&deposit[48..80]),
+                u64::from_le_bytes(amount),
+                hex::encode(&deposit[88..])
+            );
+        }
+    }
+    yaml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_portable_and_long_ones_stay_distinct() {
+        assert_eq!(
+            file_name("bcExample/basefeeExample.json", "basefeeExample"),
+            "bcExample_basefeeExample__basefeeExample"
+        );
+        let long_a = file_name("a.json", &format!("{}[x]", "t".repeat(300)));
+        let long_b = file_name("a.json", &format!("{}[y]", "t".repeat(300)));
+        assert_eq!(long_a.len(), MAX_NAME);
+        assert_ne!(long_a, long_b);
+        assert!(
+            long_a
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        );
+    }
+}
