@@ -40,17 +40,14 @@ fn sync_in(caller: &mut Caller<'_, Data>) {
     if let Some(counters) = caller.data().counters {
         let ticks = counters.ticks.get(&*caller).i64().unwrap_or_default();
         let stack = counters.stack.get(&*caller).i64().unwrap_or_default();
-        let meter = &mut caller.data_mut().host.meter;
-        meter.ticks = ticks as u64;
-        meter.stack = stack as u64;
+        caller.data_mut().host.meter.load_counters(ticks, stack);
     }
 }
 
 /// Copies the host's meter back into the globals (after a host function charged).
 fn sync_out(caller: &mut Caller<'_, Data>) -> Ret {
     if let Some(counters) = caller.data().counters {
-        let meter = &caller.data().host.meter;
-        let (ticks, stack) = (meter.ticks as i64, meter.stack as i64);
+        let (ticks, stack) = caller.data().host.meter.counters();
         counters
             .ticks
             .set(&mut *caller, Val::I64(ticks))
@@ -182,14 +179,13 @@ fn final_state(store: Store<Data>) -> HostState {
     let counters = store.data().counters;
     let counts = counters.map(|c| {
         (
-            c.ticks.get(&store).i64().unwrap_or_default() as u64,
-            c.stack.get(&store).i64().unwrap_or_default() as u64,
+            c.ticks.get(&store).i64().unwrap_or_default(),
+            c.stack.get(&store).i64().unwrap_or_default(),
         )
     });
     let mut host = store.into_data().host;
     if let Some((ticks, stack)) = counts {
-        host.meter.ticks = ticks.min(host.meter.max_ticks());
-        host.meter.stack = stack;
+        host.meter.finish_counters(ticks, stack);
     }
     host
 }

@@ -259,9 +259,23 @@ impl Meter {
         }
     }
 
-    /// The tick budget.
-    pub(crate) fn max_ticks(&self) -> u64 {
-        self.max_ticks
+    /// Takes the guest's counters (the `metering.ticks` and `metering.stack` globals, which hold
+    /// `u64`s in `i64`s) before a host function charges.
+    pub(crate) fn load_counters(&mut self, ticks: i64, stack: i64) {
+        self.ticks = ticks as u64;
+        self.stack = stack as u64;
+    }
+
+    /// The counters to write back into the globals after a host function charged.
+    pub(crate) fn counters(&self) -> (i64, i64) {
+        (self.ticks as i64, self.stack as i64)
+    }
+
+    /// Takes the guest's final counters after a run. A tick count past the budget only exists
+    /// on the way to the trap that reports it (which sets the budget), so it is capped.
+    pub(crate) fn finish_counters(&mut self, ticks: i64, stack: i64) {
+        self.load_counters(ticks, stack);
+        self.ticks = self.ticks.min(self.max_ticks);
     }
 
     /// Adds `ticks`; past the budget the count stays at the budget and the guest traps.
