@@ -6,6 +6,7 @@
 //! `block_data[offset..offset + length]` (Scout sliced `offset..length`); every guest range is
 //! bounds-checked with checked arithmetic and traps with a message instead of panicking.
 
+pub(crate) use crate::bignum::BignumFn;
 use crate::debug::{DebugLine, DebugLog};
 use crate::metering::{Meter, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD};
 use crate::trap::HostTrap;
@@ -28,6 +29,8 @@ pub(crate) enum HostFn {
     Print64,
     PrintMem,
     PrintMemHex,
+    /// The bignum interface (`bignum.rs`).
+    Bignum(BignumFn),
 }
 
 /// A parameter or result type in a host function's signature.
@@ -38,7 +41,7 @@ pub(crate) enum Ty {
 }
 
 impl HostFn {
-    pub(crate) const ALL: [HostFn; 10] = [
+    pub(crate) const ALL: [HostFn; 18] = [
         HostFn::LoadPreStateRoot,
         HostFn::BlockDataSize,
         HostFn::BlockDataCopy,
@@ -49,6 +52,14 @@ impl HostFn {
         HostFn::Print64,
         HostFn::PrintMem,
         HostFn::PrintMemHex,
+        HostFn::Bignum(BignumFn::Add256),
+        HostFn::Bignum(BignumFn::Sub256),
+        HostFn::Bignum(BignumFn::AddMod256),
+        HostFn::Bignum(BignumFn::SubMod256),
+        HostFn::Bignum(BignumFn::MulModMont256),
+        HostFn::Bignum(BignumFn::AddMod384),
+        HostFn::Bignum(BignumFn::SubMod384),
+        HostFn::Bignum(BignumFn::MulModMont384),
     ];
 
     /// The name in the `eth2` or `debug` module.
@@ -64,6 +75,7 @@ impl HostFn {
             HostFn::Print64 => "print64",
             HostFn::PrintMem => "printMem",
             HostFn::PrintMemHex => "printMemHex",
+            HostFn::Bignum(f) => f.name(),
         }
     }
 
@@ -80,6 +92,7 @@ impl HostFn {
             HostFn::Print64 => "debug_print64",
             HostFn::PrintMem => "debug_printMem",
             HostFn::PrintMemHex => "debug_printMemHex",
+            HostFn::Bignum(f) => f.env_name(),
         }
     }
 
@@ -88,6 +101,7 @@ impl HostFn {
     pub(crate) fn import_names(self) -> [(&'static str, &'static str); 2] {
         let module = match self {
             HostFn::Print32 | HostFn::Print64 | HostFn::PrintMem | HostFn::PrintMemHex => "debug",
+            HostFn::Bignum(_) => "bignum",
             _ => "eth2",
         };
         [("env", self.env_name()), (module, self.short_name())]
@@ -105,6 +119,7 @@ impl HostFn {
             HostFn::BlockDataSize => (&[], &[I32]),
             HostFn::BlockDataCopy => (&[I32, I32, I32], &[]),
             HostFn::PushNewDeposit | HostFn::PrintMem | HostFn::PrintMemHex => (&[I32, I32], &[]),
+            HostFn::Bignum(f) => (&[I32, I32, I32, I32, I32][..f.arity()], &[]),
         }
     }
 
@@ -130,7 +145,12 @@ pub(crate) struct HostState {
 }
 
 /// The byte range `ptr..ptr + len` of guest memory, or a trap naming the function.
-fn guest_range(f: HostFn, memory_len: usize, ptr: u32, len: u32) -> Result<Range<usize>, HostTrap> {
+pub(crate) fn guest_range(
+    f: HostFn,
+    memory_len: usize,
+    ptr: u32,
+    len: u32,
+) -> Result<Range<usize>, HostTrap> {
     let start = ptr as usize;
     match start.checked_add(len as usize) {
         Some(end) if end <= memory_len => Ok(start..end),

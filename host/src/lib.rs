@@ -31,10 +31,13 @@
 //!   bound), engine-independent by construction; its `wasmparser` also validates modules.
 //! - `serde`, `serde_norway`: Scout YAML (`serde_norway` is the maintained fork of the archived
 //!   `serde_yaml`).
+//! - `precompiles`: the arithmetic behind the bignum host functions (`bignum.rs`), the same code
+//!   a guest links in as its pure-Wasm fallback.
 //! - `hex`: hex in Scout YAML and in debug output.
 //! - `thiserror`: [`HostError`].
 #![warn(missing_docs, unreachable_pub)]
 
+mod bignum;
 mod debug;
 mod eei;
 mod engine;
@@ -46,6 +49,9 @@ mod runtime;
 mod scout_yaml;
 mod trap;
 
+pub use bignum::{
+    TICKS_BIGNUM_256, TICKS_BIGNUM_384, TICKS_BIGNUM_MULMONT_256, TICKS_BIGNUM_MULMONT_384,
+};
 pub use debug::DebugLine;
 pub use engine::Engine;
 pub use error::HostError;

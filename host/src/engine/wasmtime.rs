@@ -306,6 +306,35 @@ fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
                         with_memory(&mut c, f, |h, m| h.print_mem_hex(m, ptr, len))
                     },
                 ),
+                HostFn::Bignum(b) => match b.arity() {
+                    3 => linker.func_wrap(
+                        module,
+                        name,
+                        move |mut c: Caller<'_, Data>, x: u32, y: u32, r: u32| -> Ret {
+                            with_memory(&mut c, f, |h, m| h.bignum(b, m, &[x, y, r]))
+                        },
+                    ),
+                    4 => linker.func_wrap(
+                        module,
+                        name,
+                        move |mut c: Caller<'_, Data>, x: u32, y: u32, md: u32, r: u32| -> Ret {
+                            with_memory(&mut c, f, |h, m| h.bignum(b, m, &[x, y, md, r]))
+                        },
+                    ),
+                    _ => linker.func_wrap(
+                        module,
+                        name,
+                        move |mut c: Caller<'_, Data>,
+                              x: u32,
+                              y: u32,
+                              md: u32,
+                              inv: u32,
+                              r: u32|
+                              -> Ret {
+                            with_memory(&mut c, f, |h, m| h.bignum(b, m, &[x, y, md, inv, r]))
+                        },
+                    ),
+                },
             }
             .map_err(engine_error)?;
         }
