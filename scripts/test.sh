@@ -19,7 +19,7 @@ echo "== both Wasm engines (wasmi and wasmtime): same results, same ticks"
 cargo test --release -p evm-ee-host -p evm-ee-cli --features evm-ee-cli/wasmtime -j "$jobs"
 
 echo "== no_std crates for wasm32-unknown-unknown"
-cargo build -p evm-core -p witness --no-default-features --target wasm32-unknown-unknown -j "$jobs"
+cargo build -p evm-core -p witness -p precompiles --no-default-features --target wasm32-unknown-unknown -j "$jobs"
 
 echo "== conformance (ethereum/tests, legacytests)"
 cargo build --release -p evm-ee-cli --features wasmtime -j "$jobs"
