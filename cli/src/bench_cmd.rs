@@ -41,9 +41,13 @@ pub(crate) struct BlocksArgs {
     /// Timed passes over all blocks per engine; the fastest counts.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     iterations: u32,
-    /// Tick budget per block in the Wasm engines (default: 10^11, enough for every fixture).
-    #[arg(long, default_value_t = 100_000_000_000)]
+    /// Tick budget per block in the Wasm engines (default 10^13, which every fixture fits; the
+    /// slowest, CALLBlake2f_MaxRounds, takes minutes in wasmi).
+    #[arg(long, default_value_t = 10_000_000_000_000)]
     max_ticks: u64,
+    /// Memory limit of the EE in MiB (default 4096: a few fixtures need up to 2.2 GB).
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    max_memory: u32,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
@@ -123,12 +127,12 @@ fn collect_blocks(path: &PathBuf, filter: &Option<String>) -> Result<Vec<EeBlock
     run_tests(
         std::slice::from_ref(path),
         &options,
-        &|file: &str, name: &str, test: &serde_json::Value| {
+        &|file: &ethtests::FixtureFile, name: &str, test: &serde_json::Value| {
             let (run, blocks) =
-                run_test_recording(test, |context, _| execute_native(context, false));
+                run_test_recording(test, |context, _input| execute_native(context, false));
             let accepted = blocks.into_iter().filter(|b| b.verdict.is_ok()).collect();
             if let Ok(mut found) = found.lock() {
-                found.push((file.to_string(), name.to_string(), accepted));
+                found.push((file.display.clone(), name.to_string(), accepted));
             }
             run
         },
@@ -211,7 +215,7 @@ fn row(group: &str, engine: &str, blocks: &[EeBlock], time: Duration, native: Du
 }
 
 fn bench_blocks(args: &BlocksArgs) -> Result<BenchReport, String> {
-    let limits = crate::host_limits(Some(args.max_ticks), None)?;
+    let limits = crate::host_limits(Some(args.max_ticks), Some(args.max_memory))?;
     let mut setup = Vec::new();
     let mut runtimes = Vec::new();
     for &engine in Engine::ALL {

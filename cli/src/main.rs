@@ -203,10 +203,12 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
     let stateless = options.stateless;
     let mut report = match (&args.emit_yaml, &wasm) {
         (Some(dir), _) => {
-            let validate = |context: ImportContext<'_>, input: &EeInput| match &wasm {
-                Some(ee) => ee.execute_input(context, input),
-                None => ethtests::blockchain::execute_native(context, stateless),
-            };
+            let validate =
+                |context: ImportContext<'_>, input: Result<&EeInput, &str>| match (&wasm, input) {
+                    (Some(ee), Ok(input)) => ee.execute_input(context, input),
+                    (Some(_), Err(reason)) => Err(reason.to_string()),
+                    (None, _) => ethtests::blockchain::execute_native(context, stateless),
+                };
             let (report, written) =
                 ethtests::scout_emit::run(&args.paths, options, dir, &validate)?;
             eprintln!(
@@ -227,6 +229,7 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
             engine: args.engine.clone(),
             blocks,
             ticks,
+            digest: hex::encode(ee.digest()),
         });
     }
     Ok(report)

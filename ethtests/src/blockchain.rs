@@ -50,7 +50,7 @@ pub fn run_with<E: Engine>(
     options: &RunOptions,
     engine: &E,
 ) -> std::io::Result<Report> {
-    run_tests(paths, options, &|_: &str, _: &str, test: &Value| {
+    run_tests(paths, options, &|_: &FixtureFile, _: &str, test: &Value| {
         run_test_with(test, engine)
     })
 }
@@ -60,7 +60,7 @@ pub fn run_with<E: Engine>(
 /// wrap the engine per test. With `options.verbose` the report keeps every test's block log.
 pub fn run_tests<T>(paths: &[PathBuf], options: &RunOptions, run_one: &T) -> std::io::Result<Report>
 where
-    T: Fn(&str, &str, &Value) -> TestRun + Sync,
+    T: Fn(&FixtureFile, &str, &Value) -> TestRun + Sync,
 {
     let files = collect_json_files(paths)?;
     options.start(files.len());
@@ -106,7 +106,7 @@ pub fn run_file_with<E: Engine>(
     options: &RunOptions,
     engine: &E,
 ) -> Vec<CaseResult> {
-    run_file_tests(file, options, &|_: &str, _: &str, test: &Value| {
+    run_file_tests(file, options, &|_: &FixtureFile, _: &str, test: &Value| {
         run_test_with(test, engine)
     })
     .into_iter()
@@ -122,7 +122,7 @@ fn run_file_tests<T>(
     run_one: &T,
 ) -> Vec<(CaseResult, Vec<String>)>
 where
-    T: Fn(&str, &str, &Value) -> TestRun + Sync,
+    T: Fn(&FixtureFile, &str, &Value) -> TestRun + Sync,
 {
     let fail_file = |reason: String| {
         vec![(
@@ -156,7 +156,7 @@ where
     selected
         .par_iter()
         .map(|(name, test, network)| {
-            let run = run_one(&file.display, name, test);
+            let run = run_one(file, name, test);
             (
                 CaseResult {
                     file: file.display.clone(),

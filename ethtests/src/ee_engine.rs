@@ -6,10 +6,11 @@
 //! witness is generated from. The EE must agree with it: same acceptance, and for an accepted
 //! block the post-state commitment of the block's hash.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use evm_core::InMemoryState;
-use evm_ee_host::{Engine, HostError, Limits, Runtime};
+use evm_ee_host::{Engine, HostError, Limits, Runtime, ShardBlockResult};
 
 use crate::blockchain::chain::ImportContext;
 use crate::blockchain::execute_native;
@@ -20,6 +21,9 @@ pub struct WasmEngine {
     runtime: Runtime,
     blocks: AtomicU64,
     ticks: AtomicU64,
+    /// XOR of one hash per block over its input, verdict and ticks: equal in two engines only
+    /// if every block agreed, whatever order the threads ran the blocks in.
+    digest: Mutex<[u8; 32]>,
 }
 
 impl WasmEngine {
@@ -30,6 +34,7 @@ impl WasmEngine {
             runtime: Runtime::new(engine, ee_module::EE_WASM, limits)?,
             blocks: AtomicU64::new(0),
             ticks: AtomicU64::new(0),
+            digest: Mutex::new([0; 32]),
         })
     }
 
@@ -39,6 +44,26 @@ impl WasmEngine {
             self.blocks.load(Ordering::Relaxed),
             self.ticks.load(Ordering::Relaxed),
         )
+    }
+
+    /// The order-independent digest of every block's input, verdict and ticks so far.
+    pub fn digest(&self) -> [u8; 32] {
+        self.digest.lock().map(|d| *d).unwrap_or_default()
+    }
+
+    fn add_to_digest(&self, input: &EeInput, result: &ShardBlockResult) {
+        let mut preimage = Vec::with_capacity(32 * 3 + 9);
+        preimage.extend_from_slice(&input.pre_state);
+        preimage.extend_from_slice(witness::keccak256(&input.blob).as_bytes());
+        preimage.extend_from_slice(&result.ticks.to_le_bytes());
+        preimage.push(u8::from(result.accepted()));
+        preimage.extend_from_slice(&result.post_state.unwrap_or_default());
+        let hash = witness::keccak256(&preimage);
+        if let Ok(mut digest) = self.digest.lock() {
+            for (d, h) in digest.iter_mut().zip(hash.as_bytes()) {
+                *d ^= h;
+            }
+        }
     }
 
     /// Validates one block in the EE; returns the post-state for the block tree or the EE's
@@ -63,6 +88,7 @@ impl WasmEngine {
             .map_err(|error| format!("host fault: {error}"))?;
         self.blocks.fetch_add(1, Ordering::Relaxed);
         self.ticks.fetch_add(result.ticks, Ordering::Relaxed);
+        self.add_to_digest(input, &result);
         match (native, result.accepted()) {
             (Ok(state), true) if result.post_state == Some(input.post_state) => Ok(state),
             (Ok(_), true) => Err(format!(

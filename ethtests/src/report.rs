@@ -93,6 +93,9 @@ pub struct EeStats {
     pub blocks: u64,
     /// Ticks they used in total (the same in every engine).
     pub ticks: u64,
+    /// Hex of the XOR of one hash per block over its input, verdict, post-state and ticks:
+    /// equal in two engines only if they agreed on every block.
+    pub digest: String,
 }
 
 /// Distribution of sizes in bytes.
@@ -268,8 +271,8 @@ impl fmt::Display for Report {
         if let Some(ee) = &self.ee {
             writeln!(
                 f,
-                "EE in {}: {} blocks, {} ticks",
-                ee.engine, ee.blocks, ee.ticks
+                "EE in {}: {} blocks, {} ticks, digest {}",
+                ee.engine, ee.blocks, ee.ticks, ee.digest
             )?;
         }
         if let Some(sizes) = &self.witness_sizes {

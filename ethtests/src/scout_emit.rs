@@ -22,7 +22,7 @@ use crate::blockchain::chain::ImportContext;
 use crate::blockchain::recorded::{EeBlock, run_test_recording};
 use crate::blockchain::{TestRun, run_tests};
 use crate::ee_input::EeInput;
-use crate::{Outcome, Report, RunOptions};
+use crate::{FixtureFile, Outcome, Report, RunOptions};
 
 /// The EE module's file name inside the output folder.
 pub const EE_FILE: &str = "ee.wasm";
@@ -40,7 +40,7 @@ pub fn run<F>(
     engine: &F,
 ) -> std::io::Result<(Report, usize)>
 where
-    F: Fn(ImportContext<'_>, &EeInput) -> Result<InMemoryState, String> + Sync,
+    F: Fn(ImportContext<'_>, Result<&EeInput, &str>) -> Result<InMemoryState, String> + Sync,
 {
     std::fs::create_dir_all(dir)
         .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
@@ -48,36 +48,48 @@ where
     std::fs::write(&ee_path, ee_module::EE_WASM)
         .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", ee_path.display())))?;
     let written = AtomicUsize::new(0);
-    let report = run_tests(paths, options, &|file: &str, name: &str, test: &Value| {
-        let (mut run, blocks) = run_test_recording(test, engine);
-        if matches!(run.outcome, Outcome::Skipped(_)) {
-            return run;
-        }
-        let path = dir.join(format!("{}.yaml", file_name(file, name)));
-        let yaml = scout_yaml(file, name, test, &blocks);
-        match std::fs::write(&path, yaml) {
-            Ok(()) => {
-                written.fetch_add(1, Ordering::Relaxed);
-                run.log.push(format!("Scout YAML: {}", path.display()));
+    let report = run_tests(
+        paths,
+        options,
+        &|file: &FixtureFile, name: &str, test: &Value| {
+            let (mut run, blocks) = run_test_recording(test, engine);
+            if matches!(run.outcome, Outcome::Skipped(_)) {
+                return run;
             }
-            Err(error) => {
-                run = TestRun {
-                    outcome: Outcome::Failed(format!("cannot write {}: {error}", path.display())),
-                    log: run.log,
-                };
+            let path = dir.join(format!("{}.yaml", file_name(file, name)));
+            let yaml = scout_yaml(&file.display, name, test, &blocks);
+            match std::fs::write(&path, yaml) {
+                Ok(()) => {
+                    written.fetch_add(1, Ordering::Relaxed);
+                    run.log.push(format!("Scout YAML: {}", path.display()));
+                }
+                Err(error) => {
+                    run = TestRun {
+                        outcome: Outcome::Failed(format!(
+                            "cannot write {}: {error}",
+                            path.display()
+                        )),
+                        log: run.log,
+                    };
+                }
             }
-        }
-        run
-    })?;
+            run
+        },
+    )?;
     Ok((report, written.into_inner()))
 }
 
-/// `file` and `name` as one portable file name: letters, digits, `.`, `-` and `_` kept, anything
-/// else `_`; names past [`MAX_NAME`] are cut and end in a hash of the whole name so that they
-/// stay distinct.
-fn file_name(file: &str, name: &str) -> String {
-    let full = format!("{}__{name}", file.strip_suffix(".json").unwrap_or(file));
-    let mut clean: String = full
+/// The fixture's relative name and the test name as one portable file name: letters, digits,
+/// `.`, `-` and `_` kept, anything else `_`, cut at [`MAX_NAME`], and always ending in a hash of
+/// the fixture's path on disk and the test name, so that tests from different folders or whose
+/// names only differ in the replaced characters never share a file.
+fn file_name(file: &FixtureFile, name: &str) -> String {
+    let display = &file.display;
+    let readable = format!(
+        "{}__{name}",
+        display.strip_suffix(".json").unwrap_or(display)
+    );
+    let mut clean: String = readable
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
@@ -87,12 +99,11 @@ fn file_name(file: &str, name: &str) -> String {
             }
         })
         .collect();
-    if clean.len() > MAX_NAME {
-        let hash = witness::keccak256(full.as_bytes());
-        clean.truncate(MAX_NAME - 17);
-        clean.push('-');
-        clean.push_str(&hex::encode(&hash.as_bytes()[..8]));
-    }
+    clean.truncate(MAX_NAME - 17);
+    let identity = format!("{}\0{name}", file.path.display());
+    let hash = witness::keccak256(identity.as_bytes());
+    clean.push('-');
+    clean.push_str(&hex::encode(&hash.as_bytes()[..8]));
     clean
 }
 
@@ -103,15 +114,24 @@ fn genesis_hash(test: &Value) -> Option<primitive_types::H256> {
         .and_then(|text| crate::json::h256("hash", text).ok())
 }
 
-/// One line of text, safe inside a YAML comment.
+/// One line of text, safe inside a YAML comment: control characters and the line breaks of
+/// YAML 1.1 (U+0085, U+2028, U+2029) become spaces.
 fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// The YAML file of one test; the expected post-state and deposits come from replaying the blobs
 /// through `ee::validate_block_data` under Scout's rules.
 fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> String {
-    let network = crate::json::opt_str_at(test, "network").unwrap_or("-");
+    let network = one_line(crate::json::opt_str_at(test, "network").unwrap_or("-"));
     let genesis_state = blocks.first().map(|b| b.input.pre_state);
     let mut state = genesis_state.unwrap_or_default();
     let mut shard_blocks = String::new();
@@ -162,6 +182,8 @@ fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> Strin
          # keccak(head hash ++ chain config hash ++ head total difficulty). Scout keeps one state \
          per EE,\n\
          # so a block whose parent is not the current head is rejected here. {}\n\
+         # The expected post-state assumes every block runs to the end: a heavy one may need\n\
+         # more than the host's default budget (`evm-ee run --max-ticks N --max-memory MIB`).\n\
          # Run it with `evm-ee run FILE.yaml`.",
         one_line(file),
         one_line(name),
@@ -209,16 +231,33 @@ fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> Strin
 mod tests {
     use super::*;
 
+    fn fixture(path: &str, display: &str) -> FixtureFile {
+        FixtureFile {
+            path: PathBuf::from(path),
+            display: display.to_string(),
+        }
+    }
+
     #[test]
-    fn file_names_are_portable_and_long_ones_stay_distinct() {
-        assert_eq!(
-            file_name("bcExample/basefeeExample.json", "basefeeExample"),
-            "bcExample_basefeeExample__basefeeExample"
+    fn file_names_are_portable_and_distinct() {
+        let example = fixture(
+            "x/bcExample/basefeeExample.json",
+            "bcExample/basefeeExample.json",
         );
-        let long_a = file_name("a.json", &format!("{}[x]", "t".repeat(300)));
-        let long_b = file_name("a.json", &format!("{}[y]", "t".repeat(300)));
+        let name = file_name(&example, "basefeeExample");
+        assert!(
+            name.starts_with("bcExample_basefeeExample__basefeeExample-"),
+            "{name}"
+        );
+        let a = fixture("a.json", "a.json");
+        let long_a = file_name(&a, &format!("{}[x]", "t".repeat(300)));
+        let long_b = file_name(&a, &format!("{}[y]", "t".repeat(300)));
         assert_eq!(long_a.len(), MAX_NAME);
         assert_ne!(long_a, long_b);
+        // Same relative name under two roots, and names equal after sanitizing.
+        let other_root = fixture("b/a.json", "a.json");
+        assert_ne!(file_name(&a, "t"), file_name(&other_root, "t"));
+        assert_ne!(file_name(&a, "t:1"), file_name(&a, "t_1"));
         assert!(
             long_a
                 .chars()

@@ -83,7 +83,7 @@ impl Runtime {
         for library in libraries {
             if matches!(
                 library.name.as_str(),
-                "env" | "eth2" | "debug" | metering::METERING_MODULE
+                "env" | "eth2" | "debug" | "bignum" | metering::METERING_MODULE
             ) || names.contains(&library.name)
             {
                 return Err(HostError::InvalidModule(format!(

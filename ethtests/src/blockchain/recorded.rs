@@ -28,19 +28,22 @@ pub struct EeBlock {
 }
 
 /// Runs one test like [`run_test_with`], building the EE input of every block the tree hands to
-/// an engine before `engine` validates it with that input at hand; returns the run and the
-/// blocks. Blocks that never reach an engine (not RLP, unknown parent) have no EE input and are
-/// not listed.
+/// an engine before `engine` validates it with that input at hand (or with the reason it could
+/// not be built, which a native engine can ignore); returns the run and the blocks. Blocks that
+/// never reach an engine (not RLP, unknown parent) or have no EE input are not listed.
 pub fn run_test_recording<F>(test: &Value, engine: F) -> (TestRun, Vec<EeBlock>)
 where
-    F: Fn(ImportContext<'_>, &EeInput) -> Result<InMemoryState, String>,
+    F: Fn(ImportContext<'_>, Result<&EeInput, &str>) -> Result<InMemoryState, String>,
 {
     let blocks = RefCell::new(Vec::new());
     let run = run_test_with(test, |context| {
-        let input = EeInput::for_import(&context)?;
+        let input = match EeInput::for_import(&context) {
+            Ok(input) => input,
+            Err(reason) => return engine(context, Err(&reason)),
+        };
         let header = &context.block.header;
         let (number, hash, gas_used) = (header.number, header.hash(), header.gas_used);
-        let result = engine(context, &input);
+        let result = engine(context, Ok(&input));
         blocks.borrow_mut().push(EeBlock {
             number,
             hash,

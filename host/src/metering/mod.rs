@@ -24,6 +24,7 @@
 //! | `memory.copy`, `memory.fill`, `memory.init` | [`TICKS_BULK_BASE`] = 2, plus [`TICKS_BULK_PER_UNIT`] = 1 per started 8-byte word |
 //! | `table.copy`, `table.fill`, `table.init` | 2, plus 1 per element |
 //! | each host call (EEI or debug) | [`TICKS_HOST_CALL`] = 100 |
+//! | each bignum call | its own fixed cost instead (`bignum.rs`: 40 to 100) |
 //! | host calls that move `len` bytes (`blockDataCopy`, `pushNewDeposit`, `printMem`, `printMemHex`, 32 for the state roots) | plus [`TICKS_HOST_COPY_PER_WORD`] = 1 per started 8-byte word |
 //! | `eth2_useTicks(n)` | plus `n` (unsigned) |
 //!
