@@ -5,23 +5,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="${CARGO_BUILD_JOBS:-$(nproc)}"
+started=$(date +%s)
+# Section headers with the time since the start, so a CI log shows where the time goes.
+section() { echo "== $1 (+$(( $(date +%s) - started )) s)"; }
 
 scripts/ensure-wasm-target.sh
 fixtures="$(scripts/fixtures.sh)"
 export ETHTESTS_DIR="$fixtures"
 
-echo "== unit and integration tests"
+section "unit and integration tests"
 cargo test --workspace -j "$jobs"
 
 # The wasmtime engine is a cargo feature (slow to compile); it is built once, in release, for the
 # engine-agreement tests and the conformance runs below.
-echo "== both Wasm engines (wasmi and wasmtime): same results, same ticks"
+section "both Wasm engines (wasmi and wasmtime): same results, same ticks"
 cargo test --release -p evm-ee-host -p evm-ee-cli --features evm-ee-cli/wasmtime -j "$jobs"
 
-echo "== no_std crates for wasm32-unknown-unknown"
+section "no_std crates for wasm32-unknown-unknown"
 cargo build -p evm-core -p witness -p precompiles --no-default-features --target wasm32-unknown-unknown -j "$jobs"
 
-echo "== conformance (ethereum/tests, legacytests)"
+section "conformance (ethereum/tests, legacytests)"
 cargo build --release -p evm-ee-cli --features wasmtime -j "$jobs"
 bin="${CARGO_TARGET_DIR:-target}/release/evm-ee"
 "$bin" ethtests state --no-progress \
@@ -47,6 +50,7 @@ blockchain=(
   "$fixtures/legacy-tests/Constantinople/BlockchainTests"
 )
 "$bin" ethtests blockchain --no-progress "${blockchain[@]}" "$fixtures/ethereum-tests/BlockchainTests/GeneralStateTests"
+section "blockchain tests inside the EE"
 # Every block handed to the EE Wasm module as a pre-state and a block-data blob (issue 4). The
 # budgets fit the heaviest fixtures: CALLBlake2f_MaxRounds runs 2^32 blake2f rounds (over 10^12
 # ticks) and the 1 MB-calldata-at-depth-1024 and 1.4 GB-KECCAK cases need up to 2.2 GB of EE
@@ -98,3 +102,4 @@ for dir in "$gst"/*/; do
 done
 "$bin" ethtests blockchain --no-progress --engine wasmi "${ee_limits[@]}" \
   "${wasmi_gst[@]}" "$fixtures/legacy-tests/Constantinople/BlockchainTests"
+section "done"
