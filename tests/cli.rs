@@ -382,7 +382,8 @@ fn emitted_scout_yaml_replays_through_evm_ee_run() {
     std::fs::remove_dir_all(dir).ok();
 }
 
-/// `-v` lists every block with its verdict; an invalid block's line gives the EE's reason.
+/// `-v` lists every block with its verdict and ticks; an invalid block's line gives the EE's
+/// reason.
 #[test]
 fn verbose_blockchain_run_shows_why_blocks_are_rejected() {
     let folder = fixtures().join("ethereum-tests/BlockchainTests/InvalidBlocks/bcEIP1559");
@@ -410,6 +411,13 @@ fn verbose_blockchain_run_shows_why_blocks_are_rejected() {
         lines
             .iter()
             .any(|l| l.contains("rejected as expected") && l.contains("EE: ")),
+        "{lines:?}"
+    );
+    // Every block the EE ran reports its ticks.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("accepted") && l.ends_with(" ticks]")),
         "{lines:?}"
     );
 }

@@ -218,9 +218,11 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
             );
             report
         }
-        (None, Some(ee)) => {
-            ethtests::blockchain::run_with(&args.paths, options, &|context| ee.execute(context))?
-        }
+        (None, Some(ee)) => ethtests::blockchain::run_tests(
+            &args.paths,
+            options,
+            &|_: &ethtests::FixtureFile, _: &str, test: &serde_json::Value| ee.run_test(test),
+        )?,
         (None, None) => ethtests::blockchain::run(&args.paths, options)?,
     };
     if let Some(ee) = &wasm {

@@ -12,8 +12,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use evm_core::InMemoryState;
 use evm_ee_host::{Engine, HostError, Limits, Runtime, ShardBlockResult};
 
+use std::cell::RefCell;
+
+use serde_json::Value;
+
 use crate::blockchain::chain::ImportContext;
-use crate::blockchain::execute_native;
+use crate::blockchain::fixture::short;
+use crate::blockchain::{TestRun, execute_native, run_test_with};
 use crate::ee_input::EeInput;
 
 /// One EE module instantiated per block in one engine, with counters for reports and benchmarks.
@@ -80,12 +85,65 @@ impl WasmEngine {
         context: ImportContext<'_>,
         input: &EeInput,
     ) -> Result<InMemoryState, String> {
+        self.execute_measured(context, input).0
+    }
+
+    /// Runs one blockchain test with every block validated in the EE; each block's line in the
+    /// test's log ends with the ticks the EE used for it.
+    pub fn run_test(&self, test: &Value) -> TestRun {
+        let measured: RefCell<Vec<(String, u64)>> = RefCell::new(Vec::new());
+        let mut run = run_test_with(test, |context| {
+            let header = &context.block.header;
+            let label = format!("block {} ({})", header.number, short(&header.hash()));
+            let input = EeInput::for_import(&context)?;
+            let (result, ticks) = self.execute_measured(context, &input);
+            if let Some(ticks) = ticks {
+                measured.borrow_mut().push((label, ticks));
+            }
+            result
+        });
+        // Log lines and engine runs come in the same order; a block the tree already knew has a
+        // line but no run.
+        let measured = measured.into_inner();
+        let mut pending = measured.iter().peekable();
+        for line in &mut run.log {
+            if let Some((label, ticks)) = pending.peek()
+                && line.starts_with(label.as_str())
+            {
+                line.push_str(&format!(" [{ticks} ticks]"));
+                pending.next();
+            }
+        }
+        run
+    }
+
+    /// The block's verdict, and the EE's ticks when the host ran it.
+    fn execute_measured(
+        &self,
+        context: ImportContext<'_>,
+        input: &EeInput,
+    ) -> (Result<InMemoryState, String>, Option<u64>) {
         let parent_state = context.state.clone();
         let native = execute_native(context, false);
-        let result = self
-            .runtime
-            .execute(input.pre_state, &input.blob)
-            .map_err(|error| format!("host fault: {error}"))?;
+        let result = match self.runtime.execute(input.pre_state, &input.blob) {
+            Ok(result) => result,
+            Err(error) => return (Err(format!("host fault: {error}")), None),
+        };
+        let ticks = result.ticks;
+        (
+            self.verdict(native, parent_state, input, result),
+            Some(ticks),
+        )
+    }
+
+    /// Reconciles the native verdict with the EE's.
+    fn verdict(
+        &self,
+        native: Result<InMemoryState, String>,
+        parent_state: InMemoryState,
+        input: &EeInput,
+        result: ShardBlockResult,
+    ) -> Result<InMemoryState, String> {
         self.blocks.fetch_add(1, Ordering::Relaxed);
         self.ticks.fetch_add(result.ticks, Ordering::Relaxed);
         self.add_to_digest(input, &result);
