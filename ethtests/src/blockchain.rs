@@ -5,8 +5,11 @@
 //! state must equal `postState` (or `postStateHash`).
 //!
 //! The tree ([`chain::Chain`]) keeps the post-state of every accepted block and validates each new
-//! block against its own parent; the engine that validates and executes one block is a closure,
-//! [`execute_native`] here (evm-core's block processing), a Wasm execution environment later.
+//! block against its own parent; the engine that validates and executes one block is a closure:
+//! [`execute_native`] here (evm-core's block processing), or the EE Wasm module in a host engine
+//! (`crate::ee_engine`). [`run_tests`] takes a per-test runner, so that `--emit-yaml`
+//! (`crate::scout_emit`) and `bench blocks` can keep each block's EE input on the way
+//! (`recorded`).
 
 pub mod chain;
 pub mod fixture;
