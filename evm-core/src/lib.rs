@@ -12,7 +12,7 @@
 //! `rlp` and `sha3` (the types and encodings `evm` itself uses), `k256` (secp256k1 recovery for
 //! senders and ECRECOVER), `sha2`, `ripemd`, `substrate-bn` and `aurora-engine-modexp` (native
 //! precompiles), `thiserror` (error enums that work without std), `witness` (the Merkle-Patricia
-//! trie for state roots).
+//! trie for state roots), `precompiles` (the guest precompile code, [`GuestPrecompiles`](precompiles::GuestPrecompiles)).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs, unreachable_pub)]

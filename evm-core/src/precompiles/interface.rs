@@ -1,5 +1,5 @@
 //! The seam between the state transition and whoever computes precompiles: the native set of this
-//! crate today, the Wasm modules of the `precompiles` crate later.
+//! crate, or the guest code of the `precompiles` crate (the Wasm precompile modules' code).
 
 use alloc::vec::Vec;
 use primitive_types::H160;

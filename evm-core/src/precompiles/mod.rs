@@ -3,6 +3,7 @@
 mod blake2f;
 mod bn128;
 mod ecrecover;
+mod guest;
 mod identity;
 mod interface;
 mod modexp;
@@ -11,6 +12,7 @@ mod point_evaluation;
 mod ripemd160;
 mod sha256;
 
+pub use guest::{GuestPrecompiles, pricing};
 pub use interface::{
     PrecompileFailure, PrecompileOutput, PrecompileResult, Precompiles, precompile_address,
 };

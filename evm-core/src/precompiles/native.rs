@@ -54,6 +54,13 @@ pub(super) fn linear_price(len: usize, base: u64, per_word: u64) -> u64 {
     words.saturating_mul(per_word).saturating_add(base)
 }
 
+impl NativePrecompiles {
+    /// Whether `address` is a precompile in `spec`.
+    pub fn is_active(&self, spec: SpecId, address: &H160) -> bool {
+        precompile_number(spec, address).is_some()
+    }
+}
+
 impl Precompiles for NativePrecompiles {
     fn addresses(&self, spec: SpecId) -> Vec<H160> {
         (1..=last_precompile(spec))

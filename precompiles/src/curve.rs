@@ -1,0 +1,146 @@
+//! Short Weierstrass curves `y^2 = x^3 + b` (`a = 0`: BN254's G1 and G2, secp256k1, BLS12-381) in
+//! Jacobian coordinates `(X, Y, Z)`, `x = X / Z^2`, `y = Y / Z^3`, generic over the field.
+
+use crate::field::Field;
+
+/// A point in affine coordinates; `None` in [`Affine::point`] is the point at infinity.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Affine<F: Field> {
+    /// `x`.
+    pub x: F,
+    /// `y`.
+    pub y: F,
+}
+
+impl<F: Field> Affine<F> {
+    /// Whether `y^2 = x^3 + b`.
+    pub fn is_on_curve(&self, b: &F) -> bool {
+        self.y.square() == self.x.square().mul(&self.x).add(b)
+    }
+
+    /// The same point in Jacobian coordinates.
+    pub fn to_jacobian(&self) -> Jacobian<F> {
+        Jacobian {
+            x: self.x,
+            y: self.y,
+            z: F::ONE,
+        }
+    }
+}
+
+/// A point in Jacobian coordinates; `z = 0` is the point at infinity.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Jacobian<F: Field> {
+    /// `X`.
+    pub x: F,
+    /// `Y`.
+    pub y: F,
+    /// `Z`.
+    pub z: F,
+}
+
+impl<F: Field> Jacobian<F> {
+    /// The point at infinity.
+    pub const INFINITY: Self = Jacobian {
+        x: F::ONE,
+        y: F::ONE,
+        z: F::ZERO,
+    };
+
+    /// Whether this is the point at infinity.
+    pub fn is_infinity(&self) -> bool {
+        self.z.is_zero()
+    }
+
+    /// `2 P` (dbl-2009-l, `a = 0`).
+    pub fn double(&self) -> Self {
+        if self.is_infinity() {
+            return *self;
+        }
+        let a = self.x.square();
+        let b = self.y.square();
+        let c = b.square();
+        let d = self.x.add(&b).square().sub(&a).sub(&c).double();
+        let e = a.double().add(&a);
+        let f = e.square();
+        let x3 = f.sub(&d.double());
+        let c8 = c.double().double().double();
+        let y3 = e.mul(&d.sub(&x3)).sub(&c8);
+        let z3 = self.y.mul(&self.z).double();
+        Jacobian {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
+    }
+
+    /// `P + Q` (add-2007-bl, falling back to doubling for `P = Q`).
+    pub fn add(&self, rhs: &Self) -> Self {
+        if self.is_infinity() {
+            return *rhs;
+        }
+        if rhs.is_infinity() {
+            return *self;
+        }
+        let z1z1 = self.z.square();
+        let z2z2 = rhs.z.square();
+        let u1 = self.x.mul(&z2z2);
+        let u2 = rhs.x.mul(&z1z1);
+        let s1 = self.y.mul(&rhs.z).mul(&z2z2);
+        let s2 = rhs.y.mul(&self.z).mul(&z1z1);
+        let h = u2.sub(&u1);
+        let s = s2.sub(&s1);
+        if h.is_zero() {
+            return if s.is_zero() {
+                self.double()
+            } else {
+                Self::INFINITY
+            };
+        }
+        let i = h.double().square();
+        let j = h.mul(&i);
+        let r = s.double();
+        let v = u1.mul(&i);
+        let x3 = r.square().sub(&j).sub(&v.double());
+        let y3 = r.mul(&v.sub(&x3)).sub(&s1.mul(&j).double());
+        let z3 = self.z.add(&rhs.z).square().sub(&z1z1).sub(&z2z2).mul(&h);
+        Jacobian {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
+    }
+
+    /// `-P`.
+    pub fn neg(&self) -> Self {
+        Jacobian {
+            x: self.x,
+            y: self.y.neg(),
+            z: self.z,
+        }
+    }
+
+    /// `k P` for a scalar given as little-endian limbs (double-and-add from the top bit).
+    pub fn mul(&self, scalar: &[u64]) -> Self {
+        let mut acc = Self::INFINITY;
+        for limb in scalar.iter().rev() {
+            for bit in (0..64).rev() {
+                acc = acc.double();
+                if (limb >> bit) & 1 == 1 {
+                    acc = acc.add(self);
+                }
+            }
+        }
+        acc
+    }
+
+    /// The affine point, `None` for infinity.
+    pub fn to_affine(&self) -> Option<Affine<F>> {
+        let z_inv = self.z.invert()?;
+        let z_inv2 = z_inv.square();
+        Some(Affine {
+            x: self.x.mul(&z_inv2),
+            y: self.y.mul(&z_inv2).mul(&z_inv),
+        })
+    }
+}

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Writes the curve constants of the precompiles crate (src/*/constants.rs).
+
+Every constant is derived here from the curve's defining numbers with Python's big integers, so
+the Rust sources hold no hand-copied magic: Montgomery forms, Frobenius coefficients of the
+towers, twist coefficients and exponents. Run from precompiles/: python3 tools/constants.py
+"""
+
+import os
+
+HEADER = "// Written by tools/constants.py from the curve's defining numbers; do not edit by hand.\n"
+
+
+def limbs(x, n):
+    out = []
+    for _ in range(n):
+        out.append(x & (2**64 - 1))
+        x >>= 64
+    assert x == 0
+    return out
+
+
+def rust_limbs(x, n):
+    return "[" + ", ".join("0x%016x" % l for l in limbs(x, n)) + "]"
+
+
+class Field:
+    def __init__(self, p, n):
+        self.p, self.n = p, n
+        self.R = pow(2, 64 * n, p)
+
+    def mont(self, x):
+        return x * self.R % self.p
+
+    def inv64(self):
+        return (-pow(self.p, -1, 2**64)) % 2**64
+
+
+def fp2_mul(a, b, p):
+    # Fp2 = Fp[u] / (u^2 + 1)
+    return ((a[0] * b[0] - a[1] * b[1]) % p, (a[0] * b[1] + a[1] * b[0]) % p)
+
+
+def fp2_pow(a, e, p):
+    result = (1, 0)
+    while e:
+        if e & 1:
+            result = fp2_mul(result, a, p)
+        a = fp2_mul(a, a, p)
+        e >>= 1
+    return result
+
+
+def fp2_inv(a, p):
+    norm = (a[0] * a[0] + a[1] * a[1]) % p
+    ninv = pow(norm, -1, p)
+    return (a[0] * ninv % p, (-a[1]) * ninv % p)
+
+
+def field_block(name, f):
+    lines = []
+    n = f.n
+    lines.append("/// The modulus of %s, little-endian limbs." % name)
+    lines.append("pub(crate) const MODULUS: [u64; %d] = %s;" % (n, rust_limbs(f.p, n)))
+    lines.append("/// `-MODULUS^-1 mod 2^64`, the Montgomery constant.")
+    lines.append("pub(crate) const INV: u64 = 0x%016x;" % f.inv64())
+    lines.append("/// `2^%d mod MODULUS`: one in Montgomery form." % (64 * n))
+    lines.append("pub(crate) const R: [u64; %d] = %s;" % (n, rust_limbs(f.R, n)))
+    lines.append("/// `2^%d mod MODULUS`: converts into Montgomery form." % (128 * n))
+    lines.append("pub(crate) const R2: [u64; %d] = %s;" % (n, rust_limbs(f.R * f.R % f.p, n)))
+    lines.append("/// `MODULUS - 2`: the exponent of inversion (Fermat).")
+    lines.append("pub(crate) const MODULUS_MINUS_2: [u64; %d] = %s;" % (n, rust_limbs(f.p - 2, n)))
+    return lines
+
+
+def fp2_const(name, doc, f, v):
+    return [
+        "/// %s" % doc,
+        "pub(crate) const %s: [[u64; %d]; 2] = [%s, %s];"
+        % (name, f.n, rust_limbs(f.mont(v[0]), f.n), rust_limbs(f.mont(v[1]), f.n)),
+    ]
+
+
+def fp2_table(name, doc, f, values):
+    rows = ",\n".join(
+        "    [%s, %s]" % (rust_limbs(f.mont(v[0]), f.n), rust_limbs(f.mont(v[1]), f.n)) for v in values
+    )
+    return ["/// %s" % doc, "pub(crate) const %s: [[[u64; %d]; 2]; %d] = [\n%s,\n];" % (name, f.n, len(values), rows)]
+
+
+def tower_block(f, xi):
+    p = f.p
+    lines = []
+    c6_1, c6_2, c12 = [], [], []
+    for i in range(12):
+        e = p**i - 1
+        assert e % 6 == 0
+        c6_1.append(fp2_pow(xi, e // 3, p))
+        c6_2.append(fp2_pow(xi, 2 * e // 3, p))
+        c12.append(fp2_pow(xi, e // 6, p))
+    lines += fp2_table("FROBENIUS_FP6_C1", "`xi^((p^i - 1) / 3)`, Montgomery form: Frobenius of Fp6's `v` coefficient.", f, c6_1[:6])
+    lines += fp2_table("FROBENIUS_FP6_C2", "`xi^((2 p^i - 2) / 3)`: Frobenius of Fp6's `v^2` coefficient.", f, c6_2[:6])
+    lines += fp2_table("FROBENIUS_FP12_C1", "`xi^((p^i - 1) / 6)`: Frobenius of Fp12's `w` coefficient.", f, c12)
+    return lines
+
+
+def write(path, lines):
+    with open(path, "w") as out:
+        out.write(HEADER + "\n" + "\n".join(lines) + "\n")
+
+
+def bn254():
+    p = 21888242871839275222246405745257275088696311157297823662689037894645226208583
+    r = 21888242871839275222246405745257275088548364400416034343698204186575808495617
+    z = 4965661367192848881
+    f = Field(p, 4)
+    xi = (9, 1)
+    assert p % 4 == 3
+    lines = ["//! BN254 (alt_bn128) constants: the base field, the tower over `xi = 9 + u`, the twist.", ""]
+    lines += field_block("the BN254 base field Fq", f)
+    lines.append("/// The order of G1 and G2, little-endian limbs (a scalar of this size is the identity).")
+    lines.append("pub(crate) const ORDER: [u64; 4] = %s;" % rust_limbs(r, 4))
+    lines.append("/// The BN parameter `u` (the final exponentiation's `z`).")
+    lines.append("pub(crate) const BN_U: u64 = %d;" % z)
+    lines.append("/// The optimal ate loop count `6u + 2`.")
+    lines.append("pub(crate) const ATE_LOOP_COUNT: u128 = %d;" % (6 * z + 2))
+    lines.append("/// 3 in Montgomery form: the G1 curve's `b`.")
+    lines.append("pub(crate) const B: [u64; 4] = %s;" % rust_limbs(f.mont(3), 4))
+    twist_b = fp2_mul((3, 0), fp2_inv(xi, p), p)
+    lines += fp2_const("TWIST_B", "`3 / xi`: the twist's `b`.", f, twist_b)
+    lines += fp2_const("XI", "`xi = 9 + u`, the non-residue of Fp6 over Fp2.", f, xi)
+    lines += fp2_const("TWIST_MUL_BY_Q_X", "`xi^((p - 1) / 3)`: the Frobenius endomorphism of the twist, on x.", f, fp2_pow(xi, (p - 1) // 3, p))
+    lines += fp2_const("TWIST_MUL_BY_Q_Y", "`xi^((p - 1) / 2)`: the Frobenius endomorphism of the twist, on y.", f, fp2_pow(xi, (p - 1) // 2, p))
+    lines.append("/// `1 / 2` in Montgomery form (the doubling step's halving).")
+    lines.append("pub(crate) const TWO_INV: [u64; 4] = %s;" % rust_limbs(f.mont(pow(2, -1, p)), 4))
+    lines += tower_block(f, xi)
+    write("src/bn254/constants.rs", lines)
+
+
+def secp256k1():
+    p = 2**256 - 2**32 - 977
+    n = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+    gx = 0x79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798
+    gy = 0x483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8
+    assert (gy * gy - gx**3 - 7) % p == 0
+    fp, fn = Field(p, 4), Field(n, 4)
+    lines = ["//! secp256k1 constants: the base field, the scalar field, the generator.", "", "/// The base field.", "pub(crate) mod fp {"]
+    lines += ["    " + l for l in field_block("the secp256k1 base field", fp)]
+    lines.append("    /// `(p + 1) / 4`: the square root exponent (`p = 3 mod 4`).")
+    lines.append("    pub(crate) const SQRT_EXP: [u64; 4] = %s;" % rust_limbs((p + 1) // 4, 4))
+    lines.append("    /// 7 in Montgomery form: the curve's `b`.")
+    lines.append("    pub(crate) const B: [u64; 4] = %s;" % rust_limbs(fp.mont(7), 4))
+    lines.append("    /// The generator's x, Montgomery form.")
+    lines.append("    pub(crate) const GX: [u64; 4] = %s;" % rust_limbs(fp.mont(gx), 4))
+    lines.append("    /// The generator's y, Montgomery form.")
+    lines.append("    pub(crate) const GY: [u64; 4] = %s;" % rust_limbs(fp.mont(gy), 4))
+    lines.append("}")
+    lines += ["", "/// The scalar field (the group order).", "pub(crate) mod fn_ {"]
+    lines += ["    " + l for l in field_block("the secp256k1 scalar field", fn)]
+    lines.append("}")
+    write("src/secp256k1/constants.rs", lines)
+
+
+if __name__ == "__main__":
+    os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    os.makedirs("src/bn254", exist_ok=True)
+    os.makedirs("src/secp256k1", exist_ok=True)
+    bn254()
+    secp256k1()
+
+
+def fp2_add(a, b, p):
+    return ((a[0] + b[0]) % p, (a[1] + b[1]) % p)
+
+
+def fp2_sub(a, b, p):
+    return ((a[0] - b[0]) % p, (a[1] - b[1]) % p)
+
+
+def fp2_sqrt(a, p):
+    """A square root in Fp2 for p = 3 mod 4 (Adj and Rodriguez-Henriquez, algorithm 9), or None."""
+    a1 = fp2_pow(a, (p - 3) // 4, p)
+    alpha = fp2_mul(fp2_mul(a1, a1, p), a, p)
+    a0 = fp2_mul(fp2_pow(alpha, p, p), alpha, p)
+    if a0 == (p - 1, 0):
+        return None
+    x0 = fp2_mul(a1, a, p)
+    if alpha == (p - 1, 0):
+        x = fp2_mul((0, 1), x0, p)
+    else:
+        b = fp2_pow(fp2_add((1, 0), alpha, p), (p - 1) // 2, p)
+        x = fp2_mul(b, x0, p)
+    return x if fp2_mul(x, x, p) == a else None
+
+
+def g2_mul(point, k, p):
+    """k * point on the twist, affine, None for infinity."""
+    def add(P, Q):
+        if P is None:
+            return Q
+        if Q is None:
+            return P
+        if P[0] == Q[0]:
+            if fp2_add(P[1], Q[1], p) == (0, 0):
+                return None
+            lam = fp2_mul(fp2_mul((3, 0), fp2_mul(P[0], P[0], p), p), fp2_inv(fp2_add(P[1], P[1], p), p), p)
+        else:
+            lam = fp2_mul(fp2_sub(Q[1], P[1], p), fp2_inv(fp2_sub(Q[0], P[0], p), p), p)
+        x = fp2_sub(fp2_sub(fp2_mul(lam, lam, p), P[0], p), Q[0], p)
+        y = fp2_sub(fp2_mul(lam, fp2_sub(P[0], x, p), p), P[1], p)
+        return (x, y)
+    result = None
+    while k:
+        if k & 1:
+            result = add(result, point)
+        point = add(point, point)
+        k >>= 1
+    return result
+
+
+def bn254_point_outside_g2():
+    """The EIP-197 encoding of the first twist point (x = 1 + t u) outside the order-r subgroup."""
+    p = 21888242871839275222246405745257275088696311157297823662689037894645226208583
+    r = 21888242871839275222246405745257275088548364400416034343698204186575808495617
+    twist_b = fp2_mul((3, 0), fp2_inv((9, 1), p), p)
+    for t in range(1, 1000):
+        x = (1, t)
+        rhs = fp2_add(fp2_mul(fp2_mul(x, x, p), x, p), twist_b, p)
+        y = fp2_sqrt(rhs, p)
+        if y is not None and g2_mul((x, y), r, p) is not None:
+            return "%064x%064x%064x%064x" % (x[1], x[0], y[1], y[0])
+    raise AssertionError("no point found")
+
+
+if __name__ == "__main__" and "--test-vectors" in os.sys.argv:
+    print("bn254 twist point outside G2:", bn254_point_outside_g2())
