@@ -1,4 +1,6 @@
-//! Compiles the `ee` crate for wasm32-unknown-unknown into `$OUT_DIR/ee.wasm`.
+//! Compiles the `ee` crate for wasm32-unknown-unknown into `$OUT_DIR/ee.wasm`, and the
+//! `precompile-modules` binaries twice, into `$OUT_DIR/precompiles/{host,wasm}/NAME.wasm` (with
+//! the host's bignum imports, and with the arithmetic compiled in).
 //!
 //! A nested cargo build with its own target directory (the outer build holds the lock on the
 //! workspace's), the `ee` profile of the workspace, and none of the outer build's flags, which are
@@ -18,7 +20,13 @@ fn main() {
         .expect("ee-module lives in the workspace")
         .to_path_buf();
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for path in ["ee", "evm-core", "witness"] {
+    for path in [
+        "ee",
+        "evm-core",
+        "witness",
+        "precompiles",
+        "precompile-modules",
+    ] {
         println!(
             "cargo:rerun-if-changed={}",
             workspace.join(path).join("src").display()
@@ -39,24 +47,58 @@ fn main() {
 
     ensure_target();
 
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target_dir = out_dir.join("ee-target");
+    let built = target_dir.join(TARGET).join("ee");
+    nested_build(&workspace, &target_dir, &["-p", "ee"], "the EE");
+    copy(&built.join("ee.wasm"), &out_dir.join("ee.wasm"));
+
+    for (variant, features) in [("host", "module,host-bignum"), ("wasm", "module")] {
+        nested_build(
+            &workspace,
+            &target_dir,
+            &["-p", "precompile-modules", "--bins", "--features", features],
+            "the precompile modules",
+        );
+        let dir = out_dir.join("precompiles").join(variant);
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        for name in PRECOMPILE_MODULES {
+            let file = format!("{name}.wasm");
+            copy(&built.join(&file), &dir.join(&file));
+        }
+    }
+}
+
+/// The binaries of `precompile-modules`, one per precompile.
+const PRECOMPILE_MODULES: [&str; 9] = [
+    "ecrecover",
+    "sha256",
+    "ripemd160",
+    "identity",
+    "modexp",
+    "bn128_add",
+    "bn128_mul",
+    "bn128_pairing",
+    "blake2f",
+];
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::copy(from, to)
+        .unwrap_or_else(|e| panic!("cannot copy {} to {}: {e}", from.display(), to.display()));
+}
+
+/// `cargo build ARGS --target wasm32-unknown-unknown --profile ee` in the workspace.
+fn nested_build(workspace: &Path, target_dir: &Path, args: &[&str], what: &str) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .arg("build")
-        .args([
-            "-p",
-            "ee",
-            "--target",
-            TARGET,
-            "--profile",
-            "ee",
-            "--locked",
-        ])
+        .args(args)
+        .args(["--target", TARGET, "--profile", "ee", "--locked"])
         .arg("--manifest-path")
         .arg(workspace.join("Cargo.toml"))
         .arg("--target-dir")
-        .arg(&target_dir);
+        .arg(target_dir);
     for var in [
         "CARGO_ENCODED_RUSTFLAGS",
         "RUSTFLAGS",
@@ -71,13 +113,10 @@ fn main() {
     }
     let status = command
         .status()
-        .unwrap_or_else(|e| panic!("cannot run cargo to build the EE: {e}"));
+        .unwrap_or_else(|e| panic!("cannot run cargo to build {what}: {e}"));
     if !status.success() {
-        panic!("building the EE for {TARGET} failed (see the cargo output above)");
+        panic!("building {what} for {TARGET} failed (see the cargo output above)");
     }
-    let built = target_dir.join(TARGET).join("ee").join("ee.wasm");
-    std::fs::copy(&built, out_dir.join("ee.wasm"))
-        .unwrap_or_else(|e| panic!("cannot copy {}: {e}", built.display()));
 }
 
 /// The target must be installed; rustup here does not add targets by itself, so add it, or stop

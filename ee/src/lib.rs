@@ -6,7 +6,10 @@
 //! Nothing here is host-specific: the EEI is the only way out.
 //!
 //! Dependencies and why: `evm-core` (block rules and execution), `witness` (the blob, the
-//! witness-backed state's tries), `primitive-types` (hashes), `thiserror` (the rejection reasons).
+//! witness-backed state's tries), `primitive-types` (hashes), `thiserror` (the rejection reasons), `precompiles` (only to
+//! switch on its `host-bignum` feature: the EE's precompiles, evm-core's
+//! [`GuestPrecompiles`](evm_core::precompiles::GuestPrecompiles), do their field arithmetic
+//! through the host's `bignum` imports).
 
 #![warn(missing_docs, unreachable_pub)]
 

@@ -6,7 +6,7 @@ use alloc::collections::BTreeMap;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 use evm_core::block::{Block, ChainSpec, Header, execute_block};
-use evm_core::precompiles::NativePrecompiles;
+use evm_core::precompiles::GuestPrecompiles;
 use evm_core::stateless::WitnessState;
 use primitive_types::{H160, H256, U256};
 use witness::{BlockDataBlob, keccak256};
@@ -114,7 +114,7 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
         parent,
         &ancestors,
         &block,
-        &NativePrecompiles,
+        &GuestPrecompiles,
     )
     .map_err(|e| EeError::Invalid(e.to_string()))?;
 

@@ -16,6 +16,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Standalone precompile modules (`precompile.rs`) go through the same checks, metering and
+//! engines, behind the small ABI of the `precompile-modules` crate.
+//!
 //! How a run works: `module.rs` checks a module (size before parsing, validation against the
 //! Wasm features rustc emits for `wasm32-unknown-unknown`, imports, exports, memory size);
 //! `metering.rs` injects tick and stack metering; `engine/` compiles it once. Each
@@ -45,6 +48,7 @@ mod error;
 mod limits;
 mod metering;
 mod module;
+mod precompile;
 mod runtime;
 mod scout_yaml;
 mod trap;
@@ -61,5 +65,6 @@ pub use metering::{
     TICKS_CALL_INDIRECT, TICKS_DEFAULT, TICKS_DIV_REM, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD,
     TICKS_MEMORY_ACCESS, TICKS_MEMORY_GROW, TICKS_TABLE_GROW,
 };
+pub use precompile::{PrecompileCall, PrecompileInstance, PrecompileModule, PrecompileOutcome};
 pub use runtime::{Library, Runtime, ShardBlockResult};
 pub use scout_yaml::{BlockReport, ScoutReport, run_scout_yaml};

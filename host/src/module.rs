@@ -27,7 +27,20 @@ pub(crate) enum Role<'a> {
     ExecutionEnvironment,
     /// A library: may import from the libraries loaded before it.
     Library { earlier: &'a [String] },
+    /// A standalone precompile module: must export `memory` and the functions of
+    /// [`PRECOMPILE_EXPORTS`].
+    Precompile,
 }
+
+/// The functions a precompile module exports, with their types (the ABI of the
+/// `precompile-modules` crate).
+pub(crate) const PRECOMPILE_EXPORTS: [(&str, &[Ty], &[Ty]); 5] = [
+    ("precompile_input", &[Ty::I32], &[Ty::I32]),
+    ("precompile_run", &[Ty::I32, Ty::I64, Ty::I32], &[Ty::I32]),
+    ("precompile_gas", &[], &[Ty::I64]),
+    ("precompile_output", &[], &[Ty::I32]),
+    ("precompile_output_len", &[], &[Ty::I32]),
+];
 
 fn ty(v: wp::ValType) -> Option<Ty> {
     match v {
@@ -75,11 +88,11 @@ pub(crate) fn check(wasm: &[u8], limits: &Limits, role: Role<'_>) -> Result<(), 
 
     // Function types by type index (validation ensures every function type is a plain one).
     let mut types: Vec<Option<(Vec<Ty>, Vec<Ty>)>> = Vec::new();
-    let mut main_ok = false;
-    let mut main_seen = false;
     let mut memory_export = false;
     let mut func_types: Vec<u32> = Vec::new();
-    let mut exported_main: Option<u32> = None;
+    // Exported functions by name, and names exported as something else.
+    let mut exported_funcs: Vec<(String, u32)> = Vec::new();
+    let mut other_exports: Vec<String> = Vec::new();
     for payload in wp::Parser::new(0).parse_all(wasm) {
         match payload.map_err(invalid)? {
             wp::Payload::TypeSection(reader) => {
@@ -145,35 +158,51 @@ pub(crate) fn check(wasm: &[u8], limits: &Limits, role: Role<'_>) -> Result<(), 
                 for export in reader {
                     let export = export.map_err(invalid)?;
                     match (export.name, export.kind) {
-                        ("main", wp::ExternalKind::Func) => exported_main = Some(export.index),
-                        ("main", _) => main_seen = true,
+                        (name, wp::ExternalKind::Func) => {
+                            exported_funcs.push((name.to_owned(), export.index));
+                        }
                         ("memory", wp::ExternalKind::Memory) => memory_export = true,
-                        _ => {}
+                        (name, _) => other_exports.push(name.to_owned()),
                     }
                 }
             }
             _ => {}
         }
     }
-    if let Some(index) = exported_main {
-        main_seen = true;
-        let sig = func_types
-            .get(index as usize)
+    // Checks that `name` is an exported function of type `params -> results`.
+    let require = |name: &str, params: &[Ty], results: &[Ty]| -> Result<(), HostError> {
+        let sig = exported_funcs
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, index)| func_types.get(*index as usize))
             .and_then(|&t| types.get(t as usize))
             .and_then(|s| s.as_ref());
-        main_ok = matches!(sig, Some((p, r)) if p.is_empty() && r.is_empty());
+        match sig {
+            Some((p, r)) if p.as_slice() == params && r.as_slice() == results => Ok(()),
+            Some(_) => Err(HostError::MissingExport(format!(
+                "`{name}` as a function of type {}",
+                describe(params, results)
+            ))),
+            None if other_exports.iter().any(|n| n == name) => {
+                Err(HostError::MissingExport(format!(
+                    "`{name}` as a function of type {}",
+                    describe(params, results)
+                )))
+            }
+            None => Err(HostError::MissingExport(format!("a function `{name}`"))),
+        }
+    };
+    match role {
+        Role::ExecutionEnvironment => require("main", &[], &[])?,
+        Role::Precompile => {
+            for (name, params, results) in PRECOMPILE_EXPORTS {
+                require(name, params, results)?;
+            }
+        }
+        Role::Library { .. } => return Ok(()),
     }
-    if let Role::ExecutionEnvironment = role {
-        if !main_ok {
-            return Err(HostError::MissingExport(if main_seen {
-                "`main` as a function of type [] -> []".into()
-            } else {
-                "a function `main`".into()
-            }));
-        }
-        if !memory_export {
-            return Err(HostError::MissingExport("a memory named `memory`".into()));
-        }
+    if !memory_export {
+        return Err(HostError::MissingExport("a memory named `memory`".into()));
     }
     Ok(())
 }

@@ -271,3 +271,62 @@ impl Loaded {
         }
     }
 }
+
+/// What one call of a precompile module returned, before `precompile.rs` interprets it.
+pub(crate) struct RawPrecompileCall {
+    /// `precompile_run`'s status, or the trap's message.
+    pub(crate) status: Result<i32, String>,
+    /// `precompile_gas()`.
+    pub(crate) gas: u64,
+    /// The bytes at `precompile_output()`.
+    pub(crate) output: Vec<u8>,
+    /// Ticks the call used.
+    pub(crate) ticks: u64,
+}
+
+/// Messages of ABI violations by a precompile module.
+pub(crate) mod precompile_abi {
+    pub(crate) const BAD_INPUT_BUFFER: &str =
+        "precompile_input returned a buffer outside the module's memory";
+    pub(crate) const BAD_OUTPUT: &str = "the module's output lies outside its memory";
+}
+
+/// A precompile module's instance in one engine.
+pub(crate) enum PrecompileInstance {
+    Wasmi(self::wasmi::PrecompileInstance),
+    #[cfg(feature = "wasmtime")]
+    Wasmtime(self::wasmtime::PrecompileInstance),
+}
+
+impl Loaded {
+    /// Instantiates a precompile module compiled as the `ee` of this `Loaded`.
+    pub(crate) fn instantiate_precompile(
+        &self,
+        limits: &crate::Limits,
+    ) -> Result<PrecompileInstance, HostError> {
+        Ok(match self {
+            Loaded::Wasmi(loaded) => {
+                PrecompileInstance::Wasmi(loaded.instantiate_precompile(limits)?)
+            }
+            #[cfg(feature = "wasmtime")]
+            Loaded::Wasmtime(loaded) => {
+                PrecompileInstance::Wasmtime(loaded.instantiate_precompile(limits)?)
+            }
+        })
+    }
+}
+
+impl PrecompileInstance {
+    pub(crate) fn call(
+        &mut self,
+        input: &[u8],
+        gas_limit: u64,
+        pricing: u32,
+    ) -> Result<RawPrecompileCall, HostError> {
+        match self {
+            PrecompileInstance::Wasmi(instance) => instance.call(input, gas_limit, pricing),
+            #[cfg(feature = "wasmtime")]
+            PrecompileInstance::Wasmtime(instance) => instance.call(input, gas_limit, pricing),
+        }
+    }
+}

@@ -246,3 +246,143 @@ type Ret<T = ()> = Result<T, wasmi::Error>;
 fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
     super::host_linker!(engine)
 }
+
+/// A standalone precompile module's instance: one store, reused across calls (the module's ABI
+/// frees everything at the start of a call, and the meter restarts).
+pub(crate) struct PrecompileInstance {
+    store: Store<Data>,
+    memory: wasmi::Memory,
+    input: wasmi::TypedFunc<i32, i32>,
+    run: wasmi::TypedFunc<(i32, i64, i32), i32>,
+    gas: wasmi::TypedFunc<(), i64>,
+    output: wasmi::TypedFunc<(), i32>,
+    output_len: wasmi::TypedFunc<(), i32>,
+    counters: Counters,
+    max_ticks: u64,
+    max_stack: u64,
+}
+
+impl Loaded {
+    /// Instantiates the module (checked as a precompile module by `module.rs`).
+    pub(crate) fn instantiate_precompile(
+        &self,
+        limits: &Limits,
+    ) -> Result<PrecompileInstance, HostError> {
+        let store_limits = StoreLimitsBuilder::new()
+            .memory_size(self.max_memory_bytes)
+            .table_elements(MAX_TABLE_ELEMENTS)
+            .tables(MAX_TABLES)
+            .build();
+        let meter = crate::metering::Meter::new(limits.max_ticks, limits.max_stack);
+        let mut store = Store::new(
+            &self.engine,
+            Data {
+                host: HostState::new([0; 32], Vec::new(), meter),
+                limits: store_limits,
+                counters: None,
+            },
+        );
+        store.limiter(|data| &mut data.limits);
+        let mut linker = linker(&self.engine)?;
+        let counters = Counters::new(&mut store);
+        store.data_mut().counters = Some(counters);
+        for (name, global) in [
+            (TICKS_GLOBAL, counters.ticks),
+            (STACK_GLOBAL, counters.stack),
+        ] {
+            linker
+                .define(METERING_MODULE, name, global)
+                .map_err(engine_error)?;
+        }
+        let instance = linker
+            .instantiate_and_start(&mut store, &self.ee)
+            .map_err(|e| HostError::Engine(format!("instantiating: {}", trap_text(&e))))?;
+        let missing = |what: &str| HostError::MissingExport(what.into());
+        let memory = instance
+            .get_memory(&store, "memory")
+            .ok_or_else(|| missing("a memory named `memory`"))?;
+        Ok(PrecompileInstance {
+            memory,
+            input: instance
+                .get_typed_func(&store, "precompile_input")
+                .map_err(|_| missing("`precompile_input`"))?,
+            run: instance
+                .get_typed_func(&store, "precompile_run")
+                .map_err(|_| missing("`precompile_run`"))?,
+            gas: instance
+                .get_typed_func(&store, "precompile_gas")
+                .map_err(|_| missing("`precompile_gas`"))?,
+            output: instance
+                .get_typed_func(&store, "precompile_output")
+                .map_err(|_| missing("`precompile_output`"))?,
+            output_len: instance
+                .get_typed_func(&store, "precompile_output_len")
+                .map_err(|_| missing("`precompile_output_len`"))?,
+            store,
+            counters,
+            max_ticks: limits.max_ticks,
+            max_stack: limits.max_stack,
+        })
+    }
+}
+
+impl PrecompileInstance {
+    /// One call through the ABI; a trap is `Err` in [`super::RawPrecompileCall::status`].
+    pub(crate) fn call(
+        &mut self,
+        input: &[u8],
+        gas_limit: u64,
+        pricing: u32,
+    ) -> Result<super::RawPrecompileCall, HostError> {
+        self.store.data_mut().host.meter =
+            crate::metering::Meter::new(self.max_ticks, self.max_stack);
+        for global in [self.counters.ticks, self.counters.stack] {
+            global
+                .set(&mut self.store, Val::I64(0))
+                .map_err(engine_error)?;
+        }
+        let status = self.call_abi(input, gas_limit, pricing);
+        let ticks = self
+            .counters
+            .ticks
+            .get(&self.store)
+            .i64()
+            .unwrap_or_default() as u64;
+        let (status, gas, output) = match status {
+            Ok(triple) => (Ok(triple.0), triple.1, triple.2),
+            Err(trap) => (Err(trap), 0, Vec::new()),
+        };
+        Ok(super::RawPrecompileCall {
+            status,
+            gas,
+            output,
+            ticks: ticks.min(self.max_ticks),
+        })
+    }
+
+    fn call_abi(
+        &mut self,
+        input: &[u8],
+        gas_limit: u64,
+        pricing: u32,
+    ) -> Result<(i32, u64, Vec<u8>), String> {
+        let trap = |e: wasmi::Error| trap_text(&e);
+        let len = i32::try_from(input.len()).map_err(|_| "input beyond 2 GiB".to_owned())?;
+        let ptr = self.input.call(&mut self.store, len).map_err(trap)?;
+        self.memory
+            .write(&mut self.store, ptr as u32 as usize, input)
+            .map_err(|_| super::precompile_abi::BAD_INPUT_BUFFER.to_owned())?;
+        let status = self
+            .run
+            .call(&mut self.store, (len, gas_limit as i64, pricing as i32))
+            .map_err(trap)?;
+        let gas = self.gas.call(&mut self.store, ()).map_err(trap)? as u64;
+        let out_ptr = self.output.call(&mut self.store, ()).map_err(trap)? as u32 as usize;
+        let out_len = self.output_len.call(&mut self.store, ()).map_err(trap)? as u32 as usize;
+        let mut output = vec![0u8; out_len];
+        self.memory
+            .read(&self.store, out_ptr, &mut output)
+            .map_err(|_| super::precompile_abi::BAD_OUTPUT.to_owned())?;
+        Ok((status, gas, output))
+    }
+}

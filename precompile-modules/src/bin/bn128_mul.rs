@@ -1,0 +1,5 @@
+//! The bn128_mul precompile as a standalone module (the ABI is in the crate docs).
+#![no_std]
+#![no_main]
+
+precompile_modules::export_precompile!(Bn128Mul);

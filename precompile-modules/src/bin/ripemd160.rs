@@ -1,0 +1,5 @@
+//! The ripemd160 precompile as a standalone module (the ABI is in the crate docs).
+#![no_std]
+#![no_main]
+
+precompile_modules::export_precompile!(Ripemd160);
