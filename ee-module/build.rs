@@ -70,7 +70,7 @@ fn main() {
 }
 
 /// The binaries of `precompile-modules`, one per precompile.
-const PRECOMPILE_MODULES: [&str; 9] = [
+const PRECOMPILE_MODULES: [&str; 10] = [
     "ecrecover",
     "sha256",
     "ripemd160",
@@ -80,6 +80,7 @@ const PRECOMPILE_MODULES: [&str; 9] = [
     "bn128_mul",
     "bn128_pairing",
     "blake2f",
+    "point_evaluation",
 ];
 
 fn copy(from: &Path, to: &Path) {

@@ -28,6 +28,10 @@ pub(crate) enum BenchCommand {
     /// Block validation throughput (Mgas/s) natively, in wasmi and in wasmtime on the same
     /// BlockchainTests blocks, as ratios to native, plus the EE's size and compile times.
     Blocks(BlocksArgs),
+    /// Each precompile natively and as its Wasm module (host bignum and compiled-in bignum) in
+    /// wasmi and wasmtime: time ratios to native, effective gas, compile and instantiate time;
+    /// a table, `--chart FILE.svg` and `--json`.
+    Precompiles(crate::bench_precompiles::PrecompilesArgs),
 }
 
 #[derive(Args, Debug)]
@@ -88,6 +92,7 @@ struct BenchReport {
 
 pub(crate) fn run(command: &BenchCommand) -> ExitCode {
     match command {
+        BenchCommand::Precompiles(args) => crate::bench_precompiles::run(args),
         BenchCommand::Blocks(args) => match bench_blocks(args) {
             Ok(report) => {
                 if args.json {

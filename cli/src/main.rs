@@ -6,6 +6,8 @@
 //! `evm-ee-host` (the work itself: runners, the native EE, the Wasm EE and its host).
 
 mod bench_cmd;
+mod bench_precompiles;
+mod precompile_cases;
 mod run_cmd;
 mod witness_cmd;
 

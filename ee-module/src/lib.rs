@@ -100,13 +100,20 @@ macro_rules! modules {
                 "/blake2f.wasm"
             ))
             .as_slice(),
+            include_bytes!(concat!(
+                env!("OUT_DIR"),
+                "/precompiles/",
+                $variant,
+                "/point_evaluation.wasm"
+            ))
+            .as_slice(),
         ]
     };
 }
 
 /// The modules in [`Precompile::ALL`] order.
-const HOST_MODULES: [&[u8]; 9] = modules!("host");
-const WASM_MODULES: [&[u8]; 9] = modules!("wasm");
+const HOST_MODULES: [&[u8]; 10] = modules!("host");
+const WASM_MODULES: [&[u8]; 10] = modules!("wasm");
 
 /// The standalone module of `precompile` (its ABI is in the `precompile-modules` crate docs).
 pub fn precompile_module(precompile: Precompile, bignum: Bignum) -> &'static [u8] {
@@ -167,6 +174,7 @@ mod tests {
             Precompile::Bn128Add,
             Precompile::Bn128Mul,
             Precompile::Bn128Pairing,
+            Precompile::PointEvaluation,
         ] {
             assert!(imports_bignum(precompile_module(precompile, Bignum::Host)));
         }

@@ -521,3 +521,65 @@ fn every_precompile_on_junk_of_every_length() {
         }
     }
 }
+
+mod point_evaluation {
+    use super::*;
+    use sha2::Digest;
+
+    fn input(commitment: &str, z: &str, y: &str, proof: &str) -> Vec<u8> {
+        let commitment = h(commitment);
+        let mut hash: [u8; 32] = sha2::Sha256::digest(&commitment).into();
+        hash[0] = 1;
+        [hash.to_vec(), h(z), h(y), commitment, h(proof)].concat()
+    }
+
+    #[test]
+    fn c_kzg_vectors_and_malformed_inputs() {
+        let text = include_str!("data/c_kzg_verify_kzg_proof.txt");
+        let mut verified = 0;
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let f: Vec<&str> = line.split(' ').collect();
+            let good = input(f[1], f[2], f[3], f[4]);
+            let out =
+                GuestPrecompiles.execute(SpecId::Cancun, precompile_address(10), &good, 50_000);
+            assert_eq!(
+                matches!(out, Some(Ok(_))),
+                f[5] == "true",
+                "{}: {out:?}",
+                f[0]
+            );
+            verified += usize::from(f[5] == "true");
+            agree_cancun(&good);
+            // Every single-bit change of the commitment, z, y and proof bytes' first byte.
+            for at in [0, 32, 64, 96, 144, 191] {
+                let mut bad = good.clone();
+                bad[at] ^= 0x01;
+                agree_cancun(&bad);
+                bad[at] ^= 0x81;
+                agree_cancun(&bad);
+            }
+            agree_cancun(&good[..191]);
+            agree_cancun(&[good.clone(), vec![0]].concat());
+        }
+        assert_eq!(verified, 9);
+        let mut rng = Rng(8);
+        for _ in 0..200 {
+            agree_cancun(&rng.bytes(192));
+        }
+    }
+
+    /// Point evaluation exists from Cancun on only.
+    fn agree_cancun(input: &[u8]) {
+        let address = precompile_address(10);
+        for limit in [50_000, 49_999, 1_000_000] {
+            let native = NativePrecompiles.execute(SpecId::Cancun, address, input, limit);
+            let guest = GuestPrecompiles.execute(SpecId::Cancun, address, input, limit);
+            assert_eq!(
+                kind(&native),
+                kind(&guest),
+                "limit {limit} on {}",
+                hex::encode(input)
+            );
+        }
+    }
+}

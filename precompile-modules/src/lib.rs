@@ -157,7 +157,9 @@ pub mod guest {
         let result = precompiles::run(precompile, input, gas_limit as u64, pricing);
         let (status, gas, bytes): (i32, u64, &[u8]) = match &result {
             Ok(out) => (super::status::SUCCESS, out.gas_used, &out.bytes),
-            Err(precompiles::Failure::OutOfGas { needed }) => (super::status::OUT_OF_GAS, *needed, &[]),
+            Err(precompiles::Failure::OutOfGas { needed }) => {
+                (super::status::OUT_OF_GAS, *needed, &[])
+            }
             Err(precompiles::Failure::InvalidInput(why)) => {
                 (super::status::INVALID_INPUT, 0, why.as_bytes())
             }
@@ -186,7 +188,12 @@ macro_rules! export_precompile {
 
             #[unsafe(no_mangle)]
             extern "C" fn precompile_run(len: i32, gas_limit: i64, pricing: i32) -> i32 {
-                guest::run($crate::precompiles::Precompile::$variant, len, gas_limit, pricing)
+                guest::run(
+                    $crate::precompiles::Precompile::$variant,
+                    len,
+                    gas_limit,
+                    pricing,
+                )
             }
 
             #[unsafe(no_mangle)]

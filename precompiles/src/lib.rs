@@ -7,13 +7,13 @@
 //! arithmetic runs (the host's imports on wasm32 with the `host-bignum` feature, [`bignum`]
 //! compiled in otherwise, the pure-Wasm fallback); [`field`], [`tower`] and [`curve`] are
 //! Montgomery prime fields, the Fp2/Fp6/Fp12 tower and `a = 0` Weierstrass curves over them;
-//! [`bn254`], [`secp256k1`], [`hash`] and [`modexp`] are the precompiles' mathematics; and
+//! [`bn254`], [`bls12_381`], [`secp256k1`], [`hash`], [`modexp`] and [`kzg`] are the precompiles' mathematics; and
 //! [`precompile`] is the contract of a call: input, gas limit and pricing rules in, output and
 //! gas or a failure out.
 //!
 //! No dependencies: guest modules must not carry any, and every piece is checked against a
 //! native reference crate in the tests (`num-bigint`, `k256`, `substrate-bn`, `sha2`, `ripemd`,
-//! `blake2`; the differential tests live in `evm-core`, against its native set).
+//! `blake2`, `bls12_381`; the differential tests live in `evm-core`, against its native set).
 
 #![no_std]
 #![warn(missing_docs, unreachable_pub)]
@@ -22,10 +22,12 @@ extern crate alloc;
 
 mod arith;
 pub mod bignum;
+pub mod bls12_381;
 pub mod bn254;
 pub mod curve;
 pub mod field;
 pub mod hash;
+pub mod kzg;
 pub mod modexp;
 pub mod precompile;
 pub mod secp256k1;

@@ -278,7 +278,7 @@ pub fn modexp(base: &[u8], exp: &[u8], modulus: &[u8]) -> Vec<u8> {
         .map_or(0, |i| 64 * i + m[i].trailing_zeros() as usize);
     // m = 2^k m_odd
     let mut m_odd = vec![0u64; m.len()];
-    for i in 0..m.len() {
+    for (i, limb) in m_odd.iter_mut().enumerate() {
         let shifted = (k / 64) + i;
         let lo = m.get(shifted).copied().unwrap_or(0) >> (k % 64);
         let hi = if k % 64 == 0 {
@@ -286,7 +286,7 @@ pub fn modexp(base: &[u8], exp: &[u8], modulus: &[u8]) -> Vec<u8> {
         } else {
             m.get(shifted + 1).copied().unwrap_or(0) << (64 - k % 64)
         };
-        m_odd[i] = lo | hi;
+        *limb = lo | hi;
     }
     trim(&mut m_odd);
     let odd_part = if m_odd == [1] {

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use crate::hash::{blake2f, ripemd160, sha256};
 use crate::{bn254, modexp, secp256k1};
 
-/// One of the precompiles of Frontier..Shanghai (Cancun's point evaluation is not here yet).
+/// One of the precompiles of Frontier..Cancun.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Precompile {
     /// 0x01: secp256k1 public key recovery.
@@ -28,11 +28,13 @@ pub enum Precompile {
     Bn128Pairing,
     /// 0x09: the BLAKE2b compression function (EIP-152).
     Blake2f,
+    /// 0x0a: KZG point evaluation (EIP-4844).
+    PointEvaluation,
 }
 
 impl Precompile {
     /// All of them, by address.
-    pub const ALL: [Precompile; 9] = [
+    pub const ALL: [Precompile; 10] = [
         Precompile::Ecrecover,
         Precompile::Sha256,
         Precompile::Ripemd160,
@@ -42,6 +44,7 @@ impl Precompile {
         Precompile::Bn128Mul,
         Precompile::Bn128Pairing,
         Precompile::Blake2f,
+        Precompile::PointEvaluation,
     ];
 
     /// The precompile at address `0x00..00nn`.
@@ -66,6 +69,7 @@ impl Precompile {
             Precompile::Bn128Mul => "bn128_mul",
             Precompile::Bn128Pairing => "bn128_pairing",
             Precompile::Blake2f => "blake2f",
+            Precompile::PointEvaluation => "point_evaluation",
         }
     }
 
@@ -214,6 +218,7 @@ pub fn run(precompile: Precompile, input: &[u8], gas_limit: u64, pricing: Pricin
             Ok(Output { gas_used, bytes })
         }
         Precompile::Blake2f => run_blake2f(input, gas_limit),
+        Precompile::PointEvaluation => crate::kzg::run(input, gas_limit),
     }
 }
 

@@ -161,12 +161,71 @@ def secp256k1():
     write("src/secp256k1/constants.rs", lines)
 
 
-if __name__ == "__main__":
-    os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-    os.makedirs("src/bn254", exist_ok=True)
-    os.makedirs("src/secp256k1", exist_ok=True)
-    bn254()
-    secp256k1()
+def bls12_381():
+    p = 0x1A0111EA397FE69A4B1BA7B6434BACD764774B84F38512BF6730D2A0F6B0F6241EABFFFEB153FFFFB9FEFFFFFFFFAAAB
+    r = 0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001
+    x = 0xD201000000010000  # the BLS parameter is -x
+    assert p % 4 == 3
+    f = Field(p, 6)
+    xi = (1, 1)
+    b2 = (4, 4)
+    g1 = (
+        0x17F1D3A73197D7942695638C4FA9AC0FC3688C4F9774B905A14E3A3F171BAC586C55E83FF97A1AEFFB3AF00ADB22C6BB,
+        0x08B3F481E3AAA0F1A09E30ED741D8AE4FCF5E095D5D00AF600DB18CB2C04B3EDD03CC744A2888AE40CAA232946C5E7E1,
+    )
+    g2 = (
+        (
+            0x024AA2B2F08F0A91260805272DC51051C6E47AD4FA403B02B4510B647AE3D1770BAC0326A805BBEFD48056C8C121BDB8,
+            0x13E02B6052719F607DACD3A088274F65596BD0D09920B61AB5DA61BBDC7F5049334CF11213945D57E5AC7D055D042B7E,
+        ),
+        (
+            0x0CE5D527727D6E118CC9CDC6DA2E351AADFD9BAA8CBDD3A76D429A695160D12C923AC9CC3BACA289E193548608B82801,
+            0x0606C4A02EA734CC32ACD2B02BC28B99CB3E287E85A763AF267492AB572E99AB3F370D275CEC1DA1AAA9075FF05F79BE,
+        ),
+    )
+    assert (g1[1] ** 2 - g1[0] ** 3 - 4) % p == 0
+    gx, gy = g2
+    assert fp2_mul(gy, gy, p) == fp2_add(fp2_mul(fp2_mul(gx, gx, p), gx, p), b2, p)
+    # The trusted setup's [tau] G2 (EIP-4844's KZG_SETUP_G2[1]), compressed as in the ZCash format.
+    tau = bytes.fromhex(
+        "b5bfd7dd8cdeb128843bc287230af38926187075cbfbefa81009a2ce615ac53d2914e5870cb452d2afaaab24f3499f72"
+        "185cbfee53492714734429b7b38608e23926c911cceceac9a36851477ba4c60b087041de621000edc98edada20c1def2"
+    )
+    flags = tau[0] >> 5
+    assert flags & 0b100 and not flags & 0b010
+    x1 = int.from_bytes(bytes([tau[0] & 0x1F]) + tau[1:48], "big")
+    x0 = int.from_bytes(tau[48:], "big")
+    tx = (x0, x1)
+    ty = fp2_sqrt(fp2_add(fp2_mul(fp2_mul(tx, tx, p), tx, p), b2, p), p)
+    assert ty is not None
+    neg = ((-ty[0]) % p, (-ty[1]) % p)
+    # The sign bit picks the lexicographically larger y (c1 first, then c0).
+    larger = max(ty, neg, key=lambda v: (v[1], v[0]))
+    ty = larger if flags & 0b001 else min(ty, neg, key=lambda v: (v[1], v[0]))
+    lines = ["//! BLS12-381 constants: the base field, the tower over `xi = 1 + u`, generators, the setup.", ""]
+    lines += field_block("the BLS12-381 base field", f)
+    lines.append("/// The order of G1 and G2 (the scalar field's modulus), little-endian limbs.")
+    lines.append("pub(crate) const ORDER: [u64; 4] = %s;" % rust_limbs(r, 4))
+    lines.append("/// `|x|`, the absolute value of the (negative) BLS parameter.")
+    lines.append("pub(crate) const BLS_X: u64 = 0x%016x;" % x)
+    lines.append("/// `(p + 1) / 4`: the square root exponent (`p = 3 mod 4`).")
+    lines.append("pub(crate) const SQRT_EXP: [u64; 6] = %s;" % rust_limbs((p + 1) // 4, 6))
+    lines.append("/// `(p - 1) / 2`: a canonical value above it is the \"larger\" of a square root pair.")
+    lines.append("pub(crate) const HALF_MODULUS: [u64; 6] = %s;" % rust_limbs((p - 1) // 2, 6))
+    lines.append("/// 4 in Montgomery form: G1's `b`.")
+    lines.append("pub(crate) const B: [u64; 6] = %s;" % rust_limbs(f.mont(4), 6))
+    lines.append("/// G1's generator, Montgomery form.")
+    lines.append("pub(crate) const G1_X: [u64; 6] = %s;" % rust_limbs(f.mont(g1[0]), 6))
+    lines.append("/// G1's generator, Montgomery form.")
+    lines.append("pub(crate) const G1_Y: [u64; 6] = %s;" % rust_limbs(f.mont(g1[1]), 6))
+    lines += fp2_const("G2_X", "G2's generator.", f, g2[0])
+    lines += fp2_const("G2_Y", "G2's generator.", f, g2[1])
+    lines += fp2_const("TAU_G2_X", "The trusted setup's `[tau] G2`, decompressed.", f, tx)
+    lines += fp2_const("TAU_G2_Y", "The trusted setup's `[tau] G2`, decompressed.", f, ty)
+    lines += tower_block(f, xi)
+    write("src/bls12_381/constants.rs", lines)
+
+
 
 
 def fp2_add(a, b, p):
@@ -232,5 +291,13 @@ def bn254_point_outside_g2():
     raise AssertionError("no point found")
 
 
-if __name__ == "__main__" and "--test-vectors" in os.sys.argv:
-    print("bn254 twist point outside G2:", bn254_point_outside_g2())
+if __name__ == "__main__":
+    os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    os.makedirs("src/bn254", exist_ok=True)
+    os.makedirs("src/secp256k1", exist_ok=True)
+    os.makedirs("src/bls12_381", exist_ok=True)
+    bn254()
+    secp256k1()
+    bls12_381()
+    if "--test-vectors" in os.sys.argv:
+        print("bn254 twist point outside G2:", bn254_point_outside_g2())

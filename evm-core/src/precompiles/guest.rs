@@ -2,8 +2,6 @@
 //! linked in. Inside the EE (built with `precompiles/host-bignum`) its field arithmetic calls the
 //! host's bignum functions; natively it runs the same arithmetic compiled in, which is how the
 //! differential tests compare it with [`NativePrecompiles`].
-//!
-//! Point evaluation (0x0a) is not in the `precompiles` crate yet; it runs the native code.
 
 use alloc::vec::Vec;
 use precompiles::{Failure, Precompile, Pricing};
@@ -41,9 +39,7 @@ impl Precompiles for GuestPrecompiles {
         if !NativePrecompiles.is_active(spec, &address) {
             return None;
         }
-        let Some(precompile) = Precompile::from_number(address.0[19]) else {
-            return NativePrecompiles.execute(spec, address, input, gas_limit);
-        };
+        let precompile = Precompile::from_number(address.0[19])?;
         let result = precompiles::run(precompile, input, gas_limit, pricing(spec));
         Some(
             result

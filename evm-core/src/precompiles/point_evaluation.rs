@@ -135,7 +135,8 @@ mod tests {
     use super::*;
     use alloc::vec::Vec;
 
-    /// `(case, commitment, z, y, proof, verifies)`; `None` means the input is malformed.
+    /// `(case, commitment, z, y, proof, verifies)`; `None` means the input is malformed. The
+    /// c-kzg-4844 `verify_kzg_proof` reference cases, shared with the guest precompiles' tests.
     type Vector = (
         &'static str,
         &'static str,
@@ -145,218 +146,21 @@ mod tests {
         Option<bool>,
     );
 
-    /// Cases of the c-kzg-4844 `verify_kzg_proof` reference tests (mainnet setup), as shipped
-    /// in the `kzg-rs` 0.2.9 crate's `tests/verify_kzg_proof/*/data.yaml`.
-    const VECTORS: &[Vector] = &[
-        (
-            "correct_proof_02e696ada7d4631d",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            "0000000000000000000000000000000000000000000000000000000000000002",
-            "0000000000000000000000000000000000000000000000000000000000000000",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(true),
-        ),
-        (
-            "correct_proof_05c1f3685f3393f0",
-            "a572cbea904d67468808c8eb50a9450c9721db309128012543902d0ac358a62ae28f75bb8f1c7c42c39a8c5529bf0f4e",
-            "564c0a11a0f704f4fc3e8acfe0f8245f0ad1347b378fbf96e206da11a5d36306",
-            "0000000000000000000000000000000000000000000000000000000000000002",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(true),
-        ),
-        (
-            "correct_proof_08f9e2f1cb3d39db",
-            "b7f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb",
-            "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000",
-            "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(true),
-        ),
-        (
-            "correct_proof_0cf79b17cb5f4ea2",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            "5eb7004fe57383e6c88b99d839937fddf3f99279353aaf8d5c9a75f91ce33c62",
-            "0000000000000000000000000000000000000000000000000000000000000000",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(true),
-        ),
-        (
-            "correct_proof_177b58dc7a46b08f",
-            "a572cbea904d67468808c8eb50a9450c9721db309128012543902d0ac358a62ae28f75bb8f1c7c42c39a8c5529bf0f4e",
-            "5eb7004fe57383e6c88b99d839937fddf3f99279353aaf8d5c9a75f91ce33c62",
-            "0000000000000000000000000000000000000000000000000000000000000002",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(true),
-        ),
-        (
-            "correct_proof_point_at_infinity_for_twos_poly_05c1f3685f3393f0",
-            "a572cbea904d67468808c8eb50a9450c9721db309128012543902d0ac358a62ae28f75bb8f1c7c42c39a8c5529bf0f4e",
-            "564c0a11a0f704f4fc3e8acfe0f8245f0ad1347b378fbf96e206da11a5d36306",
-            "0000000000000000000000000000000000000000000000000000000000000002",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(true),
-        ),
-        (
-            "correct_proof_point_at_infinity_for_twos_poly_177b58dc7a46b08f",
-            "a572cbea904d67468808c8eb50a9450c9721db309128012543902d0ac358a62ae28f75bb8f1c7c42c39a8c5529bf0f4e",
-            "5eb7004fe57383e6c88b99d839937fddf3f99279353aaf8d5c9a75f91ce33c62",
-            "0000000000000000000000000000000000000000000000000000000000000002",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(true),
-        ),
-        (
-            "correct_proof_point_at_infinity_for_zero_poly_02e696ada7d4631d",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            "0000000000000000000000000000000000000000000000000000000000000002",
-            "0000000000000000000000000000000000000000000000000000000000000000",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(true),
-        ),
-        (
-            "correct_proof_point_at_infinity_for_zero_poly_0cf79b17cb5f4ea2",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            "5eb7004fe57383e6c88b99d839937fddf3f99279353aaf8d5c9a75f91ce33c62",
-            "0000000000000000000000000000000000000000000000000000000000000000",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(true),
-        ),
-        (
-            "incorrect_proof_02e696ada7d4631d",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            "0000000000000000000000000000000000000000000000000000000000000002",
-            "0000000000000000000000000000000000000000000000000000000000000000",
-            "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb",
-            Some(false),
-        ),
-        (
-            "incorrect_proof_05c1f3685f3393f0",
-            "a572cbea904d67468808c8eb50a9450c9721db309128012543902d0ac358a62ae28f75bb8f1c7c42c39a8c5529bf0f4e",
-            "564c0a11a0f704f4fc3e8acfe0f8245f0ad1347b378fbf96e206da11a5d36306",
-            "0000000000000000000000000000000000000000000000000000000000000002",
-            "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb",
-            Some(false),
-        ),
-        (
-            "incorrect_proof_08f9e2f1cb3d39db",
-            "b7f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb",
-            "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000",
-            "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000",
-            "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb",
-            Some(false),
-        ),
-        (
-            "incorrect_proof_0cf79b17cb5f4ea2",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            "5eb7004fe57383e6c88b99d839937fddf3f99279353aaf8d5c9a75f91ce33c62",
-            "0000000000000000000000000000000000000000000000000000000000000000",
-            "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb",
-            Some(false),
-        ),
-        (
-            "incorrect_proof_177b58dc7a46b08f",
-            "a572cbea904d67468808c8eb50a9450c9721db309128012543902d0ac358a62ae28f75bb8f1c7c42c39a8c5529bf0f4e",
-            "5eb7004fe57383e6c88b99d839937fddf3f99279353aaf8d5c9a75f91ce33c62",
-            "0000000000000000000000000000000000000000000000000000000000000002",
-            "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb",
-            Some(false),
-        ),
-        (
-            "incorrect_proof_point_at_infinity_392169c16a2e5ef6",
-            "a421e229565952cfff4ef3517100a97da1d4fe57956fa50a442f92af03b1bf37adacc8ad4ed209b31287ea5bb94d9d06",
-            "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000",
-            "304962b3598a0adf33189fdfd9789feab1096ff40006900400000003fffffffc",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(false),
-        ),
-        (
-            "incorrect_proof_point_at_infinity_3c1e8b38219e3e12",
-            "a421e229565952cfff4ef3517100a97da1d4fe57956fa50a442f92af03b1bf37adacc8ad4ed209b31287ea5bb94d9d06",
-            "0000000000000000000000000000000000000000000000000000000000000000",
-            "50625ad853cc21ba40594f79591e5d35c445ecf9453014da6524c0cf6367c359",
-            "c00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
-            Some(false),
-        ),
-        (
-            "invalid_commitment_32afa9561a4b3b91",
-            "8123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-            "0000000000000000000000000000000000000000000000000000000000000001",
-            "1824b159acc5056f998c4fefecbc4ff55884b7fa0003480200000001fffffffe",
-            "b0c829a8d2d3405304fecbea193e6c67f7c3912a6adc7c3737ad3f8a3b750425c1531a7426f03033a3994bc82a10609f",
-            None,
-        ),
-        (
-            "invalid_commitment_e9d3e9ec16fbc15f",
-            "8123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde0",
-            "0000000000000000000000000000000000000000000000000000000000000001",
-            "1824b159acc5056f998c4fefecbc4ff55884b7fa0003480200000001fffffffe",
-            "b0c829a8d2d3405304fecbea193e6c67f7c3912a6adc7c3737ad3f8a3b750425c1531a7426f03033a3994bc82a10609f",
-            None,
-        ),
-        (
-            "invalid_proof_32afa9561a4b3b91",
-            "a421e229565952cfff4ef3517100a97da1d4fe57956fa50a442f92af03b1bf37adacc8ad4ed209b31287ea5bb94d9d06",
-            "0000000000000000000000000000000000000000000000000000000000000001",
-            "1824b159acc5056f998c4fefecbc4ff55884b7fa0003480200000001fffffffe",
-            "8123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-            None,
-        ),
-        (
-            "invalid_proof_e9d3e9ec16fbc15f",
-            "a421e229565952cfff4ef3517100a97da1d4fe57956fa50a442f92af03b1bf37adacc8ad4ed209b31287ea5bb94d9d06",
-            "0000000000000000000000000000000000000000000000000000000000000001",
-            "1824b159acc5056f998c4fefecbc4ff55884b7fa0003480200000001fffffffe",
-            "8123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde0",
-            None,
-        ),
-        (
-            "invalid_y_35d08d612aad2197",
-            "8f59a8d2a1a625a17f3fea0fe5eb8c896db3764f3185481bc22f91b4aaffcca25f26936857bc3a7c2539ea8ec3a952b7",
-            "0000000000000000000000000000000000000000000000000000000000000001",
-            "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-            "b30b3d1e4faccc380557792c9a0374d58fa286f5f75fea48870585393f890909cd3c53cfe4897e799fb211b4be531e43",
-            None,
-        ),
-        (
-            "invalid_y_4aa6def8c35c9097",
-            "8f59a8d2a1a625a17f3fea0fe5eb8c896db3764f3185481bc22f91b4aaffcca25f26936857bc3a7c2539ea8ec3a952b7",
-            "0000000000000000000000000000000000000000000000000000000000000001",
-            "ffffffffffffffffffffffffffffffff00000000000000000000000000000000",
-            "b30b3d1e4faccc380557792c9a0374d58fa286f5f75fea48870585393f890909cd3c53cfe4897e799fb211b4be531e43",
-            None,
-        ),
-        (
-            "invalid_y_64b9ff2b8f7dddee",
-            "8f59a8d2a1a625a17f3fea0fe5eb8c896db3764f3185481bc22f91b4aaffcca25f26936857bc3a7c2539ea8ec3a952b7",
-            "0000000000000000000000000000000000000000000000000000000000000001",
-            "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000002",
-            "b30b3d1e4faccc380557792c9a0374d58fa286f5f75fea48870585393f890909cd3c53cfe4897e799fb211b4be531e43",
-            None,
-        ),
-        (
-            "invalid_z_35d08d612aad2197",
-            "8f59a8d2a1a625a17f3fea0fe5eb8c896db3764f3185481bc22f91b4aaffcca25f26936857bc3a7c2539ea8ec3a952b7",
-            "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-            "60f840641ec0d0c0d2b77b2d5a393b329442721fad05ab78c7b98f2aa3c20ec9",
-            "b30b3d1e4faccc380557792c9a0374d58fa286f5f75fea48870585393f890909cd3c53cfe4897e799fb211b4be531e43",
-            None,
-        ),
-        (
-            "invalid_z_4aa6def8c35c9097",
-            "8f59a8d2a1a625a17f3fea0fe5eb8c896db3764f3185481bc22f91b4aaffcca25f26936857bc3a7c2539ea8ec3a952b7",
-            "ffffffffffffffffffffffffffffffff00000000000000000000000000000000",
-            "60f840641ec0d0c0d2b77b2d5a393b329442721fad05ab78c7b98f2aa3c20ec9",
-            "b30b3d1e4faccc380557792c9a0374d58fa286f5f75fea48870585393f890909cd3c53cfe4897e799fb211b4be531e43",
-            None,
-        ),
-        (
-            "invalid_z_64b9ff2b8f7dddee",
-            "8f59a8d2a1a625a17f3fea0fe5eb8c896db3764f3185481bc22f91b4aaffcca25f26936857bc3a7c2539ea8ec3a952b7",
-            "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000002",
-            "60f840641ec0d0c0d2b77b2d5a393b329442721fad05ab78c7b98f2aa3c20ec9",
-            "b30b3d1e4faccc380557792c9a0374d58fa286f5f75fea48870585393f890909cd3c53cfe4897e799fb211b4be531e43",
-            None,
-        ),
-    ];
+    fn vectors() -> Vec<Vector> {
+        include_str!("../../tests/data/c_kzg_verify_kzg_proof.txt")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .map(|line| {
+                let f: Vec<&str> = line.split(' ').collect();
+                let verifies = match f[5] {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                };
+                (f[0], f[1], f[2], f[3], f[4], verifies)
+            })
+            .collect()
+    }
 
     fn input(commitment: &str, z: &str, y: &str, proof: &str) -> Vec<u8> {
         let commitment = hex::decode(commitment).unwrap();
@@ -384,7 +188,9 @@ mod tests {
 
     #[test]
     fn c_kzg_reference_vectors() {
-        for (case, commitment, z, y, proof, expected) in VECTORS {
+        let vectors = vectors();
+        assert_eq!(vectors.len(), 26);
+        for (case, commitment, z, y, proof, expected) in vectors {
             let result = run(&input(commitment, z, y, proof), 50_000);
             match expected {
                 Some(true) => {
@@ -402,7 +208,7 @@ mod tests {
 
     #[test]
     fn bad_lengths_hashes_and_gas() {
-        let (_, commitment, z, y, proof, _) = VECTORS[0];
+        let (_, commitment, z, y, proof, _) = vectors()[0];
         let good = input(commitment, z, y, proof);
         assert!(run(&good, 50_000).is_ok());
         for bad in [&[][..], &good[..191], &[&good[..], &[0]].concat()] {

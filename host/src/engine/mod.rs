@@ -293,9 +293,10 @@ pub(crate) mod precompile_abi {
 
 /// A precompile module's instance in one engine.
 pub(crate) enum PrecompileInstance {
-    Wasmi(self::wasmi::PrecompileInstance),
+    // Boxed: the instances are large (the wasmtime one most), and made once per module.
+    Wasmi(Box<self::wasmi::PrecompileInstance>),
     #[cfg(feature = "wasmtime")]
-    Wasmtime(self::wasmtime::PrecompileInstance),
+    Wasmtime(Box<self::wasmtime::PrecompileInstance>),
 }
 
 impl Loaded {
@@ -306,11 +307,11 @@ impl Loaded {
     ) -> Result<PrecompileInstance, HostError> {
         Ok(match self {
             Loaded::Wasmi(loaded) => {
-                PrecompileInstance::Wasmi(loaded.instantiate_precompile(limits)?)
+                PrecompileInstance::Wasmi(Box::new(loaded.instantiate_precompile(limits)?))
             }
             #[cfg(feature = "wasmtime")]
             Loaded::Wasmtime(loaded) => {
-                PrecompileInstance::Wasmtime(loaded.instantiate_precompile(limits)?)
+                PrecompileInstance::Wasmtime(Box::new(loaded.instantiate_precompile(limits)?))
             }
         })
     }

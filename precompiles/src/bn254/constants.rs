@@ -3,63 +3,462 @@
 //! BN254 (alt_bn128) constants: the base field, the tower over `xi = 9 + u`, the twist.
 
 /// The modulus of the BN254 base field Fq, little-endian limbs.
-pub(crate) const MODULUS: [u64; 4] = [0x3c208c16d87cfd47, 0x97816a916871ca8d, 0xb85045b68181585d, 0x30644e72e131a029];
+pub(crate) const MODULUS: [u64; 4] = [
+    0x3c208c16d87cfd47,
+    0x97816a916871ca8d,
+    0xb85045b68181585d,
+    0x30644e72e131a029,
+];
 /// `-MODULUS^-1 mod 2^64`, the Montgomery constant.
 pub(crate) const INV: u64 = 0x87d20782e4866389;
 /// `2^256 mod MODULUS`: one in Montgomery form.
-pub(crate) const R: [u64; 4] = [0xd35d438dc58f0d9d, 0x0a78eb28f5c70b3d, 0x666ea36f7879462c, 0x0e0a77c19a07df2f];
+pub(crate) const R: [u64; 4] = [
+    0xd35d438dc58f0d9d,
+    0x0a78eb28f5c70b3d,
+    0x666ea36f7879462c,
+    0x0e0a77c19a07df2f,
+];
 /// `2^512 mod MODULUS`: converts into Montgomery form.
-pub(crate) const R2: [u64; 4] = [0xf32cfc5b538afa89, 0xb5e71911d44501fb, 0x47ab1eff0a417ff6, 0x06d89f71cab8351f];
+pub(crate) const R2: [u64; 4] = [
+    0xf32cfc5b538afa89,
+    0xb5e71911d44501fb,
+    0x47ab1eff0a417ff6,
+    0x06d89f71cab8351f,
+];
 /// `MODULUS - 2`: the exponent of inversion (Fermat).
-pub(crate) const MODULUS_MINUS_2: [u64; 4] = [0x3c208c16d87cfd45, 0x97816a916871ca8d, 0xb85045b68181585d, 0x30644e72e131a029];
+pub(crate) const MODULUS_MINUS_2: [u64; 4] = [
+    0x3c208c16d87cfd45,
+    0x97816a916871ca8d,
+    0xb85045b68181585d,
+    0x30644e72e131a029,
+];
 /// The order of G1 and G2, little-endian limbs (a scalar of this size is the identity).
-pub(crate) const ORDER: [u64; 4] = [0x43e1f593f0000001, 0x2833e84879b97091, 0xb85045b68181585d, 0x30644e72e131a029];
+pub(crate) const ORDER: [u64; 4] = [
+    0x43e1f593f0000001,
+    0x2833e84879b97091,
+    0xb85045b68181585d,
+    0x30644e72e131a029,
+];
 /// The BN parameter `u` (the final exponentiation's `z`).
 pub(crate) const BN_U: u64 = 4965661367192848881;
 /// The optimal ate loop count `6u + 2`.
 pub(crate) const ATE_LOOP_COUNT: u128 = 29793968203157093288;
 /// 3 in Montgomery form: the G1 curve's `b`.
-pub(crate) const B: [u64; 4] = [0x7a17caa950ad28d7, 0x1f6ac17ae15521b9, 0x334bea4e696bd284, 0x2a1f6744ce179d8e];
+pub(crate) const B: [u64; 4] = [
+    0x7a17caa950ad28d7,
+    0x1f6ac17ae15521b9,
+    0x334bea4e696bd284,
+    0x2a1f6744ce179d8e,
+];
 /// `3 / xi`: the twist's `b`.
-pub(crate) const TWIST_B: [[u64; 4]; 2] = [[0x3bf938e377b802a8, 0x020b1b273633535d, 0x26b7edf049755260, 0x2514c6324384a86d], [0x38e7ecccd1dcff67, 0x65f0b37d93ce0d3e, 0xd749d0dd22ac00aa, 0x0141b9ce4a688d4d]];
+pub(crate) const TWIST_B: [[u64; 4]; 2] = [
+    [
+        0x3bf938e377b802a8,
+        0x020b1b273633535d,
+        0x26b7edf049755260,
+        0x2514c6324384a86d,
+    ],
+    [
+        0x38e7ecccd1dcff67,
+        0x65f0b37d93ce0d3e,
+        0xd749d0dd22ac00aa,
+        0x0141b9ce4a688d4d,
+    ],
+];
 /// `xi = 9 + u`, the non-residue of Fp6 over Fp2.
-pub(crate) const XI: [[u64; 4]; 2] = [[0xf60647ce410d7ff7, 0x2f3d6f4dd31bd011, 0x2943337e3940c6d1, 0x1d9598e8a7e39857], [0xd35d438dc58f0d9d, 0x0a78eb28f5c70b3d, 0x666ea36f7879462c, 0x0e0a77c19a07df2f]];
+pub(crate) const XI: [[u64; 4]; 2] = [
+    [
+        0xf60647ce410d7ff7,
+        0x2f3d6f4dd31bd011,
+        0x2943337e3940c6d1,
+        0x1d9598e8a7e39857,
+    ],
+    [
+        0xd35d438dc58f0d9d,
+        0x0a78eb28f5c70b3d,
+        0x666ea36f7879462c,
+        0x0e0a77c19a07df2f,
+    ],
+];
 /// `xi^((p - 1) / 3)`: the Frobenius endomorphism of the twist, on x.
-pub(crate) const TWIST_MUL_BY_Q_X: [[u64; 4]; 2] = [[0xb5773b104563ab30, 0x347f91c8a9aa6454, 0x7a007127242e0991, 0x1956bcd8118214ec], [0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141, 0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3]];
+pub(crate) const TWIST_MUL_BY_Q_X: [[u64; 4]; 2] = [
+    [
+        0xb5773b104563ab30,
+        0x347f91c8a9aa6454,
+        0x7a007127242e0991,
+        0x1956bcd8118214ec,
+    ],
+    [
+        0x6e849f1ea0aa4757,
+        0xaa1c7b6d89f89141,
+        0xb6e713cdfae0ca3a,
+        0x26694fbb4e82ebc3,
+    ],
+];
 /// `xi^((p - 1) / 2)`: the Frobenius endomorphism of the twist, on y.
-pub(crate) const TWIST_MUL_BY_Q_Y: [[u64; 4]; 2] = [[0xe4bbdd0c2936b629, 0xbb30f162e133bacb, 0x31a9d1b6f9645366, 0x253570bea500f8dd], [0xa1d77ce45ffe77c7, 0x07affd117826d1db, 0x6d16bd27bb7edc6b, 0x2c87200285defecc]];
+pub(crate) const TWIST_MUL_BY_Q_Y: [[u64; 4]; 2] = [
+    [
+        0xe4bbdd0c2936b629,
+        0xbb30f162e133bacb,
+        0x31a9d1b6f9645366,
+        0x253570bea500f8dd,
+    ],
+    [
+        0xa1d77ce45ffe77c7,
+        0x07affd117826d1db,
+        0x6d16bd27bb7edc6b,
+        0x2c87200285defecc,
+    ],
+];
 /// `1 / 2` in Montgomery form (the doubling step's halving).
-pub(crate) const TWO_INV: [u64; 4] = [0x87bee7d24f060572, 0xd0fd2add2f1c6ae5, 0x8f5f7492fcfd4f44, 0x1f37631a3d9cbfac];
+pub(crate) const TWO_INV: [u64; 4] = [
+    0x87bee7d24f060572,
+    0xd0fd2add2f1c6ae5,
+    0x8f5f7492fcfd4f44,
+    0x1f37631a3d9cbfac,
+];
 /// `xi^((p^i - 1) / 3)`, Montgomery form: Frobenius of Fp6's `v` coefficient.
 pub(crate) const FROBENIUS_FP6_C1: [[[u64; 4]; 2]; 6] = [
-    [[0xd35d438dc58f0d9d, 0x0a78eb28f5c70b3d, 0x666ea36f7879462c, 0x0e0a77c19a07df2f], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0xb5773b104563ab30, 0x347f91c8a9aa6454, 0x7a007127242e0991, 0x1956bcd8118214ec], [0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141, 0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3]],
-    [[0x3350c88e13e80b9c, 0x7dce557cdb5e56b9, 0x6001b4b8b615564a, 0x2682e617020217e0], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0xc9af22f716ad6bad, 0xb311782a4aa662b2, 0x19eeaf64e248c7f4, 0x20273e77e3439f82], [0xacc02860f7ce93ac, 0x3933d5817ba76b4c, 0x69e6188b446c8467, 0x0a46036d4417cc55]],
-    [[0x71930c11d782e155, 0xa6bb947cffbe3323, 0xaa303344d4741444, 0x2c3b3f0d26594943], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0xf91aba2654e8e3b1, 0x4771cb2fdc92ce12, 0xdcb16ae0fc8bdf35, 0x274aa195cd9d8be4], [0x5cfc50ae18811f8b, 0x4bb28433cb43988c, 0x4fd35f13c3b56219, 0x301949bd2fc8883a]],
+    [
+        [
+            0xd35d438dc58f0d9d,
+            0x0a78eb28f5c70b3d,
+            0x666ea36f7879462c,
+            0x0e0a77c19a07df2f,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0xb5773b104563ab30,
+            0x347f91c8a9aa6454,
+            0x7a007127242e0991,
+            0x1956bcd8118214ec,
+        ],
+        [
+            0x6e849f1ea0aa4757,
+            0xaa1c7b6d89f89141,
+            0xb6e713cdfae0ca3a,
+            0x26694fbb4e82ebc3,
+        ],
+    ],
+    [
+        [
+            0x3350c88e13e80b9c,
+            0x7dce557cdb5e56b9,
+            0x6001b4b8b615564a,
+            0x2682e617020217e0,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0xc9af22f716ad6bad,
+            0xb311782a4aa662b2,
+            0x19eeaf64e248c7f4,
+            0x20273e77e3439f82,
+        ],
+        [
+            0xacc02860f7ce93ac,
+            0x3933d5817ba76b4c,
+            0x69e6188b446c8467,
+            0x0a46036d4417cc55,
+        ],
+    ],
+    [
+        [
+            0x71930c11d782e155,
+            0xa6bb947cffbe3323,
+            0xaa303344d4741444,
+            0x2c3b3f0d26594943,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0xf91aba2654e8e3b1,
+            0x4771cb2fdc92ce12,
+            0xdcb16ae0fc8bdf35,
+            0x274aa195cd9d8be4,
+        ],
+        [
+            0x5cfc50ae18811f8b,
+            0x4bb28433cb43988c,
+            0x4fd35f13c3b56219,
+            0x301949bd2fc8883a,
+        ],
+    ],
 ];
 /// `xi^((2 p^i - 2) / 3)`: Frobenius of Fp6's `v^2` coefficient.
 pub(crate) const FROBENIUS_FP6_C2: [[[u64; 4]; 2]; 6] = [
-    [[0xd35d438dc58f0d9d, 0x0a78eb28f5c70b3d, 0x666ea36f7879462c, 0x0e0a77c19a07df2f], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0x7361d77f843abe92, 0xa5bb2bd3273411fb, 0x9c941f314b3e2399, 0x15df9cddbb9fd3ec], [0x5dddfd154bd8c949, 0x62cb29a5a4445b60, 0x37bc870a0c7dd2b9, 0x24830a9d3171f0fd]],
-    [[0x71930c11d782e155, 0xa6bb947cffbe3323, 0xaa303344d4741444, 0x2c3b3f0d26594943], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0x448a93a57b6762df, 0xbfd62df528fdeadf, 0xd858f5d00e9bd47a, 0x06b03d4d3476ec58], [0x2b19daf4bcc936d1, 0xa1a54e7a56f4299f, 0xb533eee05adeaef1, 0x170c812b84dda0b2]],
-    [[0x3350c88e13e80b9c, 0x7dce557cdb5e56b9, 0x6001b4b8b615564a, 0x2682e617020217e0], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0x843420f1d8dadbd6, 0x31f010c9183fcdb2, 0x436330b527a76049, 0x13d47447f11adfe4], [0xef494023a857fa74, 0x2a925d02d5ab101a, 0x83b015829ba62f10, 0x2539111d0c13aea3]],
+    [
+        [
+            0xd35d438dc58f0d9d,
+            0x0a78eb28f5c70b3d,
+            0x666ea36f7879462c,
+            0x0e0a77c19a07df2f,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0x7361d77f843abe92,
+            0xa5bb2bd3273411fb,
+            0x9c941f314b3e2399,
+            0x15df9cddbb9fd3ec,
+        ],
+        [
+            0x5dddfd154bd8c949,
+            0x62cb29a5a4445b60,
+            0x37bc870a0c7dd2b9,
+            0x24830a9d3171f0fd,
+        ],
+    ],
+    [
+        [
+            0x71930c11d782e155,
+            0xa6bb947cffbe3323,
+            0xaa303344d4741444,
+            0x2c3b3f0d26594943,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0x448a93a57b6762df,
+            0xbfd62df528fdeadf,
+            0xd858f5d00e9bd47a,
+            0x06b03d4d3476ec58,
+        ],
+        [
+            0x2b19daf4bcc936d1,
+            0xa1a54e7a56f4299f,
+            0xb533eee05adeaef1,
+            0x170c812b84dda0b2,
+        ],
+    ],
+    [
+        [
+            0x3350c88e13e80b9c,
+            0x7dce557cdb5e56b9,
+            0x6001b4b8b615564a,
+            0x2682e617020217e0,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0x843420f1d8dadbd6,
+            0x31f010c9183fcdb2,
+            0x436330b527a76049,
+            0x13d47447f11adfe4,
+        ],
+        [
+            0xef494023a857fa74,
+            0x2a925d02d5ab101a,
+            0x83b015829ba62f10,
+            0x2539111d0c13aea3,
+        ],
+    ],
 ];
 /// `xi^((p^i - 1) / 6)`: Frobenius of Fp12's `w` coefficient.
 pub(crate) const FROBENIUS_FP12_C1: [[[u64; 4]; 2]; 12] = [
-    [[0xd35d438dc58f0d9d, 0x0a78eb28f5c70b3d, 0x666ea36f7879462c, 0x0e0a77c19a07df2f], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0xaf9ba69633144907, 0xca6b1d7387afb78a, 0x11bded5ef08a2087, 0x02f34d751a1f3a7c], [0xa222ae234c492d72, 0xd00f02a4565de15b, 0xdc2ff3a253dfc926, 0x10a75716b3899551]],
-    [[0xca8d800500fa1bf2, 0xf0c5d61468b39769, 0x0e201271ad0d4418, 0x04290f65bad856e6], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0x365316184e46d97d, 0x0af7129ed4c96d9f, 0x659da72fca1009b5, 0x08116d8983a20d23], [0xb1df4af7c39c1939, 0x3d9f02878a73bf7f, 0x9b2220928caf0ae0, 0x26684515eff054a6]],
-    [[0x3350c88e13e80b9c, 0x7dce557cdb5e56b9, 0x6001b4b8b615564a, 0x2682e617020217e0], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0x86b76f821b329076, 0x408bf52b4d19b614, 0x53dfb9d0d985e92d, 0x051e20146982d2a7], [0x0fbc9cd47752ebc7, 0x6d8fffe33415de24, 0xbef22cf038cf41b9, 0x15c0edff3c66bf54]],
-    [[0x68c3488912edefaa, 0x8d087f6872aabf4f, 0x51e1a24709081231, 0x2259d6b14729c0fa], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0x8c84e580a568b440, 0xcd164d1de0c21302, 0xa692585790f737d5, 0x2d7100fdc71265ad], [0x99fdddf38c33cfd5, 0xc77267ed1213e931, 0xdc2052142da18f36, 0x1fbcf75c2da80ad7]],
-    [[0x71930c11d782e155, 0xa6bb947cffbe3323, 0xaa303344d4741444, 0x2c3b3f0d26594943], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0x05cd75fe8a3623ca, 0x8c8a57f293a85cee, 0x52b29e86b7714ea8, 0x2852e0e95d8f9306], [0x8a41411f14e0e40e, 0x59e26809ddfe0b0d, 0x1d2e2523f4d24d7d, 0x09fc095cf1414b83]],
-    [[0x08cfc388c494f1ab, 0x19b315148d1373d4, 0x584e90fdcb6c0213, 0x09e1685bdf2f8849], [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000]],
-    [[0xb5691c94bd4a6cd1, 0x56f575661b581478, 0x64708be5a7fb6f30, 0x2b462e5e77aecd82], [0x2c63ef42612a1180, 0x29f16aae345bec69, 0xf95e18c648b216a4, 0x1aa36073a4cae0d4]],
+    [
+        [
+            0xd35d438dc58f0d9d,
+            0x0a78eb28f5c70b3d,
+            0x666ea36f7879462c,
+            0x0e0a77c19a07df2f,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0xaf9ba69633144907,
+            0xca6b1d7387afb78a,
+            0x11bded5ef08a2087,
+            0x02f34d751a1f3a7c,
+        ],
+        [
+            0xa222ae234c492d72,
+            0xd00f02a4565de15b,
+            0xdc2ff3a253dfc926,
+            0x10a75716b3899551,
+        ],
+    ],
+    [
+        [
+            0xca8d800500fa1bf2,
+            0xf0c5d61468b39769,
+            0x0e201271ad0d4418,
+            0x04290f65bad856e6,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0x365316184e46d97d,
+            0x0af7129ed4c96d9f,
+            0x659da72fca1009b5,
+            0x08116d8983a20d23,
+        ],
+        [
+            0xb1df4af7c39c1939,
+            0x3d9f02878a73bf7f,
+            0x9b2220928caf0ae0,
+            0x26684515eff054a6,
+        ],
+    ],
+    [
+        [
+            0x3350c88e13e80b9c,
+            0x7dce557cdb5e56b9,
+            0x6001b4b8b615564a,
+            0x2682e617020217e0,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0x86b76f821b329076,
+            0x408bf52b4d19b614,
+            0x53dfb9d0d985e92d,
+            0x051e20146982d2a7,
+        ],
+        [
+            0x0fbc9cd47752ebc7,
+            0x6d8fffe33415de24,
+            0xbef22cf038cf41b9,
+            0x15c0edff3c66bf54,
+        ],
+    ],
+    [
+        [
+            0x68c3488912edefaa,
+            0x8d087f6872aabf4f,
+            0x51e1a24709081231,
+            0x2259d6b14729c0fa,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0x8c84e580a568b440,
+            0xcd164d1de0c21302,
+            0xa692585790f737d5,
+            0x2d7100fdc71265ad,
+        ],
+        [
+            0x99fdddf38c33cfd5,
+            0xc77267ed1213e931,
+            0xdc2052142da18f36,
+            0x1fbcf75c2da80ad7,
+        ],
+    ],
+    [
+        [
+            0x71930c11d782e155,
+            0xa6bb947cffbe3323,
+            0xaa303344d4741444,
+            0x2c3b3f0d26594943,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0x05cd75fe8a3623ca,
+            0x8c8a57f293a85cee,
+            0x52b29e86b7714ea8,
+            0x2852e0e95d8f9306,
+        ],
+        [
+            0x8a41411f14e0e40e,
+            0x59e26809ddfe0b0d,
+            0x1d2e2523f4d24d7d,
+            0x09fc095cf1414b83,
+        ],
+    ],
+    [
+        [
+            0x08cfc388c494f1ab,
+            0x19b315148d1373d4,
+            0x584e90fdcb6c0213,
+            0x09e1685bdf2f8849,
+        ],
+        [
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+            0x0000000000000000,
+        ],
+    ],
+    [
+        [
+            0xb5691c94bd4a6cd1,
+            0x56f575661b581478,
+            0x64708be5a7fb6f30,
+            0x2b462e5e77aecd82,
+        ],
+        [
+            0x2c63ef42612a1180,
+            0x29f16aae345bec69,
+            0xf95e18c648b216a4,
+            0x1aa36073a4cae0d4,
+        ],
+    ],
 ];

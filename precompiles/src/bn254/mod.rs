@@ -130,7 +130,7 @@ pub const PAIR_LEN: usize = 192;
 /// EIP-197 pairing check over `k` pairs (`input.len() == 192 k`): whether the product of the
 /// pairings is one.
 pub fn pairing_check(input: &[u8]) -> Result<bool, Invalid> {
-    if input.len() % PAIR_LEN != 0 {
+    if !input.len().is_multiple_of(PAIR_LEN) {
         return Err("bn128: pairing input not a multiple of 192 bytes");
     }
     let mut pairs = alloc::vec::Vec::with_capacity(input.len() / PAIR_LEN);

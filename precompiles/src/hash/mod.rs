@@ -71,7 +71,11 @@ mod tests {
             let sha: [u8; 32] = sha2::Sha256::digest(&data).into();
             assert_eq!(sha256::sha256(&data), sha, "sha256 of {len} bytes");
             let ripemd: [u8; 20] = ripemd::Ripemd160::digest(&data).into();
-            assert_eq!(ripemd160::ripemd160(&data), ripemd, "ripemd160 of {len} bytes");
+            assert_eq!(
+                ripemd160::ripemd160(&data),
+                ripemd,
+                "ripemd160 of {len} bytes"
+            );
             let keccak: [u8; 32] = sha3::Keccak256::digest(&data).into();
             assert_eq!(keccak::keccak256(&data), keccak, "keccak256 of {len} bytes");
         }
