@@ -3,7 +3,7 @@
 use super::{Bls12, Fp, Fq2, constants};
 use crate::curve::Affine;
 use crate::field::Field;
-use crate::tower::{Fp6, Fp12};
+use crate::tower::Fp12;
 
 type Fq12 = Fp12<Bls12>;
 
@@ -74,11 +74,7 @@ fn addition_step(r: &mut Accumulator, q: &Affine<Fq2>) -> Line {
 
 /// `f * line(P)`.
 fn mul_by_line(f: &Fq12, line: &Line, p: &Affine<Fp>) -> Fq12 {
-    let sparse = Fp12::new(
-        Fp6::new(line.2, line.1.scale(&p.x), Fq2::ZERO),
-        Fp6::new(Fq2::ZERO, line.0.scale(&p.y), Fq2::ZERO),
-    );
-    f.mul(&sparse)
+    f.mul_by_014(&line.2, &line.1.scale(&p.x), &line.0.scale(&p.y))
 }
 
 fn miller_loop(pairs: &[(Affine<Fp>, Affine<Fq2>)]) -> Fq12 {
@@ -114,7 +110,7 @@ fn miller_loop(pairs: &[(Affine<Fp>, Affine<Fq2>)]) -> Fq12 {
 
 /// `f^x` for `f` in the cyclotomic subgroup (`x` negative: the inverse is the conjugate).
 fn exp_by_x(f: &Fq12) -> Fq12 {
-    f.pow_u64(constants::BLS_X).conjugate()
+    f.cyclotomic_pow(constants::BLS_X).conjugate()
 }
 
 fn final_exponentiation(f: &Fq12) -> Option<Fq12> {
@@ -122,9 +118,9 @@ fn final_exponentiation(f: &Fq12) -> Option<Fq12> {
     let t = f.conjugate().mul(&f.invert()?);
     let t2 = t.frobenius(2).mul(&t);
     // Hard part.
-    let t1 = t2.square().conjugate();
+    let t1 = t2.cyclotomic_square().conjugate();
     let t3 = exp_by_x(&t2);
-    let t4 = t3.square();
+    let t4 = t3.cyclotomic_square();
     let t5 = t1.mul(&t3);
     let t1 = exp_by_x(&t5);
     let t0 = exp_by_x(&t1);

@@ -91,10 +91,30 @@ fn read_g2(bytes: &[u8]) -> Result<Option<Affine<Fq2>>, Invalid> {
     if !point.is_on_curve(&fq2(constants::TWIST_B)) {
         return Err("bn128: G2 point not on the twist");
     }
-    if !point.to_jacobian().mul(&constants::ORDER).is_infinity() {
+    if !in_g2(&point) {
         return Err("bn128: G2 point not in the subgroup");
     }
     Ok(Some(point))
+}
+
+/// `psi(Q)` in Jacobian coordinates: the Frobenius endomorphism of the twist.
+fn psi(q: &Jacobian<Fq2>) -> Jacobian<Fq2> {
+    Jacobian {
+        x: fq2(constants::TWIST_MUL_BY_Q_X).mul(&q.x.frobenius(1)),
+        y: fq2(constants::TWIST_MUL_BY_Q_Y).mul(&q.y.frobenius(1)),
+        z: q.z.frobenius(1),
+    }
+}
+
+/// Whether a point of the twist is in the order-r subgroup, by the test of El Housni, Guillevic
+/// and Piellard for BN curves: `[u + 1] Q + psi([u] Q) + psi^2([u] Q) = psi^3([2u] Q)`. One
+/// multiplication by the 63-bit `u` instead of one by the 254-bit `r`.
+fn in_g2(point: &Affine<Fq2>) -> bool {
+    let q = point.to_jacobian();
+    let uq = q.mul(&[constants::BN_U]);
+    let lhs = uq.add(&q).add(&psi(&uq)).add(&psi(&psi(&uq)));
+    let rhs = psi(&psi(&psi(&uq.double())));
+    lhs.add(&rhs.neg()).is_infinity()
 }
 
 fn write_g1(point: &Jacobian<Fq>) -> [u8; 64] {
@@ -143,4 +163,60 @@ pub fn pairing_check(input: &[u8]) -> Result<bool, Invalid> {
         }
     }
     Ok(pairing::pairing_product_is_one(&pairs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A twist point outside G2 (`tools/constants.py --test-vectors`).
+    const NOT_IN_G2: [&str; 4] = [
+        "0000000000000000000000000000000000000000000000000000000000000002",
+        "0000000000000000000000000000000000000000000000000000000000000001",
+        "1b2a1855a4e18488457f136e6ecb627341346445800ed2ed6ab74dc9af538a66",
+        "05202d732f082c817c10572228d33ffff38c112711b9b854f4e301b1c254340c",
+    ];
+
+    fn fq(hex: &str) -> Fq {
+        let bytes: alloc::vec::Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex"))
+            .collect();
+        Fq::from_be_bytes(&bytes).expect("below p")
+    }
+
+    #[test]
+    fn the_endomorphism_test_agrees_with_multiplying_by_r() {
+        let outside = Affine {
+            x: Fp2::new(fq(NOT_IN_G2[1]), fq(NOT_IN_G2[0])),
+            y: Fp2::new(fq(NOT_IN_G2[3]), fq(NOT_IN_G2[2])),
+        };
+        assert!(outside.is_on_curve(&fq2(constants::TWIST_B)));
+        let by_order = |p: &Jacobian<Fq2>| p.mul(&constants::ORDER).is_infinity();
+        // The twist has r (2p - r) points: [2p - r] of any point is in G2, [r] of a point
+        // outside is not (it is in the cofactor part). Both tests must agree on all of them.
+        let cofactor = {
+            let two_p =
+                crate::bignum::add_mod(&constants::MODULUS, &constants::MODULUS, &[u64::MAX; 4]);
+            crate::field::sub_limbs(&two_p, &constants::ORDER)
+        };
+        let outside_j = outside.to_jacobian();
+        let in_subgroup = outside_j.mul(&cofactor);
+        assert!(by_order(&in_subgroup));
+        assert!(!by_order(&outside_j.mul(&constants::ORDER)) || by_order(&outside_j));
+        for k in [1u64, 2, 3, 5, 1 << 40, u64::MAX] {
+            for point in [
+                outside_j.mul(&[k]),
+                in_subgroup.mul(&[k]),
+                outside_j.mul(&constants::ORDER).mul(&[k]),
+            ] {
+                let Some(affine) = point.to_affine() else {
+                    continue;
+                };
+                assert_eq!(in_g2(&affine), by_order(&point), "k = {k}");
+            }
+        }
+        assert!(!in_g2(&outside));
+        let inside = in_subgroup.to_affine().expect("not infinity");
+        assert!(in_g2(&inside));
+    }
 }

@@ -8,7 +8,7 @@ use super::constants;
 use super::{Bn254, Fq, Fq2, fq2};
 use crate::curve::Affine;
 use crate::field::Field;
-use crate::tower::{Fp6, Fp12};
+use crate::tower::Fp12;
 
 type Fq12 = Fp12<Bn254>;
 
@@ -71,15 +71,15 @@ fn addition_step(base: &Affine<Fq2>, r: &mut Projective) -> Line {
 
 /// `f * line(P)`, the line being zero outside Fp12 positions 0, 2 and 4.
 fn mul_by_line(f: &Fq12, line: &Line, p: &Affine<Fq>) -> Fq12 {
-    let sparse = Fp12::new(
-        Fp6::new(line.ell_0, Fq2::ZERO, line.ell_vv.scale(&p.x)),
-        Fp6::new(Fq2::ZERO, line.ell_vw.scale(&p.y), Fq2::ZERO),
-    );
-    f.mul(&sparse)
+    f.mul_by_024(
+        &line.ell_0,
+        &line.ell_vv.scale(&p.x),
+        &line.ell_vw.scale(&p.y),
+    )
 }
 
 /// `pi(Q)`: the p-power Frobenius endomorphism of the twist.
-fn frobenius_twist(q: &Affine<Fq2>) -> Affine<Fq2> {
+pub(super) fn frobenius_twist(q: &Affine<Fq2>) -> Affine<Fq2> {
     Affine {
         x: fq2(constants::TWIST_MUL_BY_Q_X).mul(&q.x.frobenius(1)),
         y: fq2(constants::TWIST_MUL_BY_Q_Y).mul(&q.y.frobenius(1)),
@@ -124,7 +124,7 @@ fn miller_loop(pairs: &[(Affine<Fq>, Affine<Fq2>)]) -> Fq12 {
 
 /// `f^(-u)` for `f` in the cyclotomic subgroup (where the inverse is the conjugate).
 fn exp_by_neg_u(f: &Fq12) -> Fq12 {
-    f.pow_u64(constants::BN_U).conjugate()
+    f.cyclotomic_pow(constants::BN_U).conjugate()
 }
 
 /// `f^((p^12 - 1) / r)` up to a fixed power coprime to `r`, so one stays one and only one; `None`
@@ -135,11 +135,11 @@ fn final_exponentiation(f: &Fq12) -> Option<Fq12> {
     let elt = f1.frobenius(2).mul(&f1);
     // Hard part.
     let a = exp_by_neg_u(&elt);
-    let b = a.square();
-    let c = b.square();
+    let b = a.cyclotomic_square();
+    let c = b.cyclotomic_square();
     let d = c.mul(&b);
     let e = exp_by_neg_u(&d);
-    let f_ = e.square();
+    let f_ = e.cyclotomic_square();
     let g = exp_by_neg_u(&f_);
     let h = d.conjugate();
     let i = g.conjugate();
@@ -164,4 +164,54 @@ pub(super) fn pairing_product_is_one(pairs: &[(Affine<Fq>, Affine<Fq2>)]) -> boo
         return true;
     }
     final_exponentiation(&miller_loop(pairs)) == Some(Fq12::ONE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sparse_line_product_is_the_full_product() {
+        let p = Affine {
+            x: Fq::from_u64(1),
+            y: Fq::from_u64(2),
+        };
+        let q = Affine {
+            x: fq2(constants::TWIST_MUL_BY_Q_X),
+            y: fq2(constants::TWIST_MUL_BY_Q_Y),
+        };
+        let f = miller_loop(&[(p, q)]);
+        let (a, b, c) = (fq2(constants::XI), fq2(constants::TWIST_B), f.c1.c2);
+        let full = f.mul(&Fp12::new(
+            crate::tower::Fp6::new(a, Fq2::ZERO, c),
+            crate::tower::Fp6::new(Fq2::ZERO, b, Fq2::ZERO),
+        ));
+        assert_eq!(f.mul_by_024(&a, &c, &b), full);
+        let full = f.mul(&Fp12::new(
+            crate::tower::Fp6::new(a, c, Fq2::ZERO),
+            crate::tower::Fp6::new(Fq2::ZERO, b, Fq2::ZERO),
+        ));
+        assert_eq!(f.mul_by_014(&a, &c, &b), full);
+    }
+
+    #[test]
+    fn cyclotomic_squaring_is_squaring_after_the_easy_part() {
+        let p = Affine {
+            x: Fq::from_u64(1),
+            y: Fq::from_u64(2),
+        };
+        let q = Affine {
+            x: fq2(constants::TWIST_MUL_BY_Q_X),
+            y: fq2(constants::TWIST_MUL_BY_Q_Y),
+        };
+        // Any non-zero Fp12 element lands in the cyclotomic subgroup after the easy part.
+        let f = miller_loop(&[(p, q)]);
+        let f1 = f.conjugate().mul(&f.invert().expect("non-zero"));
+        let g = f1.frobenius(2).mul(&f1);
+        assert_eq!(g.cyclotomic_square(), g.square());
+        assert_eq!(
+            g.cyclotomic_pow(constants::BN_U),
+            crate::field::pow(&g, &[constants::BN_U])
+        );
+    }
 }

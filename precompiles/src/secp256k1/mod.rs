@@ -65,7 +65,11 @@ fn double_scalar_mul(
     q: &Jacobian<Fp>,
     b: &[u64; 4],
 ) -> Jacobian<Fp> {
-    let p_plus_q = p.add(q);
+    // In affine form, so that every addition of the loop is a mixed one.
+    let p_plus_q = match p.add(q).to_affine() {
+        Some(sum) => sum.to_jacobian(),
+        None => Jacobian::INFINITY,
+    };
     let mut acc = Jacobian::INFINITY;
     for limb in (0..4).rev() {
         for bit in (0..64).rev() {
