@@ -83,7 +83,7 @@ impl BignumFn {
         }
     }
 
-    fn ticks(self) -> u64 {
+    pub(crate) fn ticks(self) -> u64 {
         match self {
             BignumFn::Add256 | BignumFn::Sub256 | BignumFn::AddMod256 | BignumFn::SubMod256 => {
                 TICKS_BIGNUM_256
@@ -138,7 +138,8 @@ fn modular<const N: usize, const BYTES: usize>(
 }
 
 impl HostState {
-    /// Runs bignum function `f` with the pointers `args` (as many as [`BignumFn::arity`]).
+    /// Charges and runs bignum function `f` with the pointers `args`.
+    #[cfg(test)]
     pub(crate) fn bignum(
         &mut self,
         f: BignumFn,
@@ -146,6 +147,14 @@ impl HostState {
         args: &[u32],
     ) -> Result<(), HostTrap> {
         self.meter.charge(f.ticks())?;
+        compute(f, memory, args)
+    }
+}
+
+/// Runs bignum function `f` with the pointers `args` (as many as [`BignumFn::arity`]); the
+/// engines charge its fixed ticks first, straight on the guest's tick counter.
+pub(crate) fn compute(f: BignumFn, memory: &mut [u8], args: &[u32]) -> Result<(), HostTrap> {
+    {
         if args.len() != f.arity() {
             return Err(HostTrap::new(format!(
                 "{}: takes {} pointers, got {}",

@@ -118,7 +118,8 @@ def bn254():
     assert p % 4 == 3
     lines = ["//! BN254 (alt_bn128) constants: the base field, the tower over `xi = 9 + u`, the twist.", ""]
     lines += field_block("the BN254 base field Fq", f)
-    lines.append("/// The order of G1 and G2, little-endian limbs (a scalar of this size is the identity).")
+    lines.append("/// The order of G1 and G2, little-endian limbs (the tests' reference subgroup check).")
+    lines.append("#[cfg(test)]")
     lines.append("pub(crate) const ORDER: [u64; 4] = %s;" % rust_limbs(r, 4))
     lines.append("/// The BN parameter `u` (the final exponentiation's `z`).")
     lines.append("pub(crate) const BN_U: u64 = %d;" % z)

@@ -64,7 +64,8 @@ impl FromStr for Engine {
 /// The body of both engines' `linker()`: every EEI, debug, bignum and metering function under
 /// all its import names. wasmi's and wasmtime's `Linker::func_wrap` and `Caller` have the same
 /// shape, so the registrations are written once; each engine module supplies `Linker`,
-/// `Caller`, `Data`, `Ret`, `with_memory`, `with_host` and `engine_error` of its own.
+/// `Caller`, `Data`, `Ret`, `with_memory`, `with_memory_charged`, `with_host` and
+/// `engine_error` of its own.
 macro_rules! host_linker {
     ($engine:expr) => {{
         let engine = $engine;
@@ -141,7 +142,9 @@ macro_rules! host_linker {
                             module,
                             name,
                             move |mut c: Caller<'_, Data>, x: u32, y: u32, r: u32| -> Ret {
-                                with_memory(&mut c, f, |h, m| h.bignum(b, m, &[x, y, r]))
+                                with_memory_charged(&mut c, f, b.ticks(), |m| {
+                                    crate::bignum::compute(b, m, &[x, y, r])
+                                })
                             },
                         ),
                         4 => linker.func_wrap(
@@ -153,7 +156,9 @@ macro_rules! host_linker {
                                   md: u32,
                                   r: u32|
                                   -> Ret {
-                                with_memory(&mut c, f, |h, m| h.bignum(b, m, &[x, y, md, r]))
+                                with_memory_charged(&mut c, f, b.ticks(), |m| {
+                                    crate::bignum::compute(b, m, &[x, y, md, r])
+                                })
                             },
                         ),
                         _ => linker.func_wrap(
@@ -166,7 +171,9 @@ macro_rules! host_linker {
                                   inv: u32,
                                   r: u32|
                                   -> Ret {
-                                with_memory(&mut c, f, |h, m| h.bignum(b, m, &[x, y, md, inv, r]))
+                                with_memory_charged(&mut c, f, b.ticks(), |m| {
+                                    crate::bignum::compute(b, m, &[x, y, md, inv, r])
+                                })
                             },
                         ),
                     },

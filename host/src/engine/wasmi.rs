@@ -16,6 +16,10 @@ struct Data {
     host: HostState,
     limits: StoreLimits,
     counters: Option<Counters>,
+    /// The memory of the only module in the store, once instantiated: host functions use it
+    /// without looking the caller's export up by name. `None` with libraries (each module
+    /// calls with its own memory) and during instantiation.
+    memory: Option<wasmi::Memory>,
 }
 
 /// The `metering.ticks` and `metering.stack` globals of one run (see `metering/counters.rs`).
@@ -135,6 +139,7 @@ impl Loaded {
                 host: state,
                 limits,
                 counters: None,
+                memory: None,
             },
         );
         store.limiter(|data| &mut data.limits);
@@ -162,6 +167,9 @@ impl Loaded {
             Ok(instance) => instance,
             Err(e) => return instantiation_failed(e, store),
         };
+        if self.libraries.is_empty() {
+            store.data_mut().memory = instance.get_memory(&store, "memory");
+        }
         let main = instance
             .get_typed_func::<(), ()>(&store, "main")
             .map_err(|_| HostError::MissingExport("a function `main`".into()))?;
@@ -227,17 +235,51 @@ fn with_memory<R>(
     f: HostFn,
     op: impl FnOnce(&mut HostState, &mut [u8]) -> Result<R, HostTrap>,
 ) -> Result<R, wasmi::Error> {
-    let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
-        return Err(wasmi::Error::host(HostTrap::new(format!(
-            "{}: the calling module exports no memory named `memory`",
-            f.env_name()
-        ))));
+    let memory = match caller.data().memory {
+        Some(memory) => memory,
+        None => match caller.get_export("memory") {
+            Some(Extern::Memory(memory)) => memory,
+            _ => {
+                return Err(wasmi::Error::host(HostTrap::new(format!(
+                    "{}: the calling module exports no memory named `memory`",
+                    f.env_name()
+                ))));
+            }
+        },
     };
     sync_in(caller);
     let (bytes, data) = memory.data_and_store_mut(&mut *caller);
     let result = op(&mut data.host, bytes);
     sync_out(caller)?;
     result.map_err(wasmi::Error::host)
+}
+
+/// As [`with_memory`] for a host function of fixed cost that leaves the stack alone (the bignum
+/// functions): the ticks go straight onto the guest's counter, without the meter's hand-over,
+/// unless they exhaust the budget, where the ordinary path reports it.
+fn with_memory_charged<R>(
+    caller: &mut Caller<'_, Data>,
+    f: HostFn,
+    ticks: u64,
+    op: impl FnOnce(&mut [u8]) -> Result<R, HostTrap>,
+) -> Ret<R> {
+    if let (Some(counters), Some(memory)) = (caller.data().counters, caller.data().memory) {
+        let used = counters.ticks.get(&*caller).i64().unwrap_or_default() as u64;
+        if let Some(total) = used
+            .checked_add(ticks)
+            .filter(|total| *total <= caller.data().host.meter.max_ticks())
+        {
+            counters
+                .ticks
+                .set(&mut *caller, Val::I64(total as i64))
+                .map_err(|e| wasmi::Error::new(format!("metering counters: {e}")))?;
+            return op(memory.data_mut(&mut *caller)).map_err(wasmi::Error::host);
+        }
+    }
+    with_memory(caller, f, |h, m| {
+        h.meter.charge(ticks)?;
+        op(m)
+    })
 }
 
 type Ret<T = ()> = Result<T, wasmi::Error>;
@@ -280,6 +322,7 @@ impl Loaded {
                 host: HostState::new([0; 32], Vec::new(), meter),
                 limits: store_limits,
                 counters: None,
+                memory: None,
             },
         );
         store.limiter(|data| &mut data.limits);
@@ -301,6 +344,7 @@ impl Loaded {
         let memory = instance
             .get_memory(&store, "memory")
             .ok_or_else(|| missing("a memory named `memory`"))?;
+        store.data_mut().memory = Some(memory);
         Ok(PrecompileInstance {
             memory,
             input: instance

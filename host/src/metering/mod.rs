@@ -260,6 +260,11 @@ impl Meter {
         }
     }
 
+    /// The tick budget.
+    pub(crate) fn max_ticks(&self) -> u64 {
+        self.max_ticks
+    }
+
     /// Takes the guest's counters (the `metering.ticks` and `metering.stack` globals, which hold
     /// `u64`s in `i64`s) before a host function charges.
     pub(crate) fn load_counters(&mut self, ticks: i64, stack: i64) {
