@@ -17,7 +17,7 @@
 
 use precompiles::bignum as arith;
 
-use crate::eei::{HostFn, HostState, guest_range};
+use crate::eei::{HostFn, guest_range};
 use crate::trap::HostTrap;
 
 /// Ticks of a 256-bit addition or subtraction, plain or modular (the host call included).
@@ -135,20 +135,6 @@ fn modular<const N: usize, const BYTES: usize>(
     arith::limbs_to_le(&result, &mut out);
     let ret = args[args.len() - 1];
     write(f, memory, ret, &out)
-}
-
-impl HostState {
-    /// Charges and runs bignum function `f` with the pointers `args`.
-    #[cfg(test)]
-    pub(crate) fn bignum(
-        &mut self,
-        f: BignumFn,
-        memory: &mut [u8],
-        args: &[u32],
-    ) -> Result<(), HostTrap> {
-        self.meter.charge(f.ticks())?;
-        compute(f, memory, args)
-    }
 }
 
 /// Runs bignum function `f` with the pointers `args` (as many as [`BignumFn::arity`]); the
