@@ -31,14 +31,31 @@ pub trait Field: Copy + PartialEq + Eq + core::fmt::Debug {
     }
 }
 
-/// `base^exp`, `exp` as little-endian limbs, by square-and-multiply from the top bit.
+/// `base^exp`, `exp` as little-endian limbs: fixed 4-bit windows from the top (one
+/// multiplication per window instead of one per set bit; the exponents used here, `p - 2` and
+/// `(p + 1) / 4`, are mostly ones).
 pub fn pow<F: Field>(base: &F, exp: &[u64]) -> F {
+    let mut table = [F::ONE; 16];
+    for i in 1..16 {
+        table[i] = table[i - 1].mul(base);
+    }
     let mut result = F::ONE;
+    let mut started = false;
     for limb in exp.iter().rev() {
-        for bit in (0..64).rev() {
-            result = result.square();
-            if (limb >> bit) & 1 == 1 {
-                result = result.mul(base);
+        for window in (0..16).rev() {
+            let digit = ((limb >> (4 * window)) & 0xf) as usize;
+            if started {
+                for _ in 0..4 {
+                    result = result.square();
+                }
+            }
+            if digit != 0 {
+                result = if started {
+                    result.mul(&table[digit])
+                } else {
+                    table[digit]
+                };
+                started = true;
             }
         }
     }

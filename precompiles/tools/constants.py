@@ -151,10 +151,28 @@ def secp256k1():
     lines.append("    pub(crate) const SQRT_EXP: [u64; 4] = %s;" % rust_limbs((p + 1) // 4, 4))
     lines.append("    /// 7 in Montgomery form: the curve's `b`.")
     lines.append("    pub(crate) const B: [u64; 4] = %s;" % rust_limbs(fp.mont(7), 4))
-    lines.append("    /// The generator's x, Montgomery form.")
-    lines.append("    pub(crate) const GX: [u64; 4] = %s;" % rust_limbs(fp.mont(gx), 4))
-    lines.append("    /// The generator's y, Montgomery form.")
-    lines.append("    pub(crate) const GY: [u64; 4] = %s;" % rust_limbs(fp.mont(gy), 4))
+    # Odd multiples 1G, 3G, ..., 63G in affine form: the table of the generator's width-7 NAF.
+    def add(P, Q):
+        if P is None:
+            return Q
+        if Q is None:
+            return P
+        if P[0] == Q[0]:
+            if (P[1] + Q[1]) % p == 0:
+                return None
+            lam = 3 * P[0] * P[0] * pow(2 * P[1], -1, p) % p
+        else:
+            lam = (Q[1] - P[1]) * pow(Q[0] - P[0], -1, p) % p
+        x = (lam * lam - P[0] - Q[0]) % p
+        return (x, (lam * (P[0] - x) - P[1]) % p)
+    g = (gx, gy)
+    two_g = add(g, g)
+    multiples = [g]
+    for _ in range(31):
+        multiples.append(add(multiples[-1], two_g))
+    rows = ",\n".join("        [%s, %s]" % (rust_limbs(fp.mont(m[0]), 4), rust_limbs(fp.mont(m[1]), 4)) for m in multiples)
+    lines.append("    /// `(2 i + 1) G` for `i` in `0..32`, affine, Montgomery form: the generator's wNAF table.")
+    lines.append("    pub(crate) const G_ODD_MULTIPLES: [[[u64; 4]; 2]; 32] = [\n%s,\n    ];" % rows)
     lines.append("}")
     lines += ["", "/// The scalar field (the group order).", "pub(crate) mod fn_ {"]
     lines += ["    " + l for l in field_block("the secp256k1 scalar field", fn)]

@@ -50,36 +50,89 @@ pub fn recover(hash: &[u8; 32], r: &[u8; 32], s: &[u8; 32], odd_y: bool) -> Opti
     // Q = r^-1 (s R - e G) = u1 G + u2 R with u1 = -e / r, u2 = s / r.
     let u1 = e.neg().mul(&r_inv).to_canonical();
     let u2 = s_scalar.mul(&r_inv).to_canonical();
-    let g = Affine {
-        x: Fp(constants::fp::GX),
-        y: Fp(constants::fp::GY),
-    }
-    .to_jacobian();
-    double_scalar_mul(&g, &u1, &big_r, &u2).to_affine()
+    lincomb_with_generator(&u1, &big_r, &u2).to_affine()
 }
 
-/// `a P + b Q` with one shared doubling chain (Shamir's trick).
-fn double_scalar_mul(
-    p: &Jacobian<Fp>,
-    a: &[u64; 4],
-    q: &Jacobian<Fp>,
-    b: &[u64; 4],
-) -> Jacobian<Fp> {
-    // In affine form, so that every addition of the loop is a mixed one.
-    let p_plus_q = match p.add(q).to_affine() {
-        Some(sum) => sum.to_jacobian(),
-        None => Jacobian::INFINITY,
-    };
-    let mut acc = Jacobian::INFINITY;
-    for limb in (0..4).rev() {
-        for bit in (0..64).rev() {
-            acc = acc.double();
-            match ((a[limb] >> bit) & 1, (b[limb] >> bit) & 1) {
-                (1, 1) => acc = acc.add(&p_plus_q),
-                (1, 0) => acc = acc.add(p),
-                (0, 1) => acc = acc.add(q),
-                _ => {}
+/// Width-`w` NAF digits of a 256-bit scalar, least significant first: every non-zero digit is
+/// odd and below `2^(w-1)` in absolute value, and at least `w - 1` zeros follow it.
+fn wnaf(scalar: &[u64; 4], w: u32) -> [i8; 257] {
+    let mut k = [scalar[0], scalar[1], scalar[2], scalar[3], 0u64];
+    let mut digits = [0i8; 257];
+    let window = 1i64 << w;
+    for digit in digits.iter_mut() {
+        if k.iter().all(|l| *l == 0) {
+            break;
+        }
+        if k[0] & 1 == 1 {
+            let mut d = (k[0] & (window as u64 - 1)) as i64;
+            if d >= window / 2 {
+                d -= window;
             }
+            *digit = d as i8;
+            // k -= d (d odd, |d| < 2^(w-1)), leaving k even.
+            if d > 0 {
+                let mut borrow = d as u64;
+                for limb in k.iter_mut() {
+                    let (v, b) = limb.overflowing_sub(borrow);
+                    *limb = v;
+                    borrow = u64::from(b);
+                }
+            } else {
+                let mut carry = (-d) as u64;
+                for limb in k.iter_mut() {
+                    let (v, c) = limb.overflowing_add(carry);
+                    *limb = v;
+                    carry = u64::from(c);
+                }
+            }
+        }
+        for i in 0..5 {
+            k[i] = (k[i] >> 1) | if i < 4 { k[i + 1] << 63 } else { 0 };
+        }
+    }
+    digits
+}
+
+/// `a G + b Q`: both scalars in width-NAF form sharing one doubling chain (Straus); the
+/// generator's odd multiples are constants (affine, so every addition of them is mixed), `Q`'s
+/// are computed per call.
+fn lincomb_with_generator(a: &[u64; 4], q: &Jacobian<Fp>, b: &[u64; 4]) -> Jacobian<Fp> {
+    const G_WINDOW: u32 = 7;
+    const Q_WINDOW: u32 = 5;
+    let g_digits = wnaf(a, G_WINDOW);
+    let q_digits = wnaf(b, Q_WINDOW);
+    // Q, 3Q, 5Q, ..., 15Q.
+    let mut q_table = [*q; 1 << (Q_WINDOW - 2)];
+    let two_q = q.double();
+    for i in 1..q_table.len() {
+        q_table[i] = q_table[i - 1].add(&two_q);
+    }
+    let g_point = |d: i8| {
+        let [x, y] = constants::fp::G_ODD_MULTIPLES[(d.unsigned_abs() / 2) as usize];
+        let point = Jacobian {
+            x: Fp(x),
+            y: Fp(y),
+            z: Fp::ONE,
+        };
+        if d < 0 { point.neg() } else { point }
+    };
+    let top = g_digits
+        .iter()
+        .zip(q_digits.iter())
+        .rposition(|(g, q)| *g != 0 || *q != 0);
+    let mut acc = Jacobian::INFINITY;
+    let Some(top) = top else {
+        return acc;
+    };
+    for i in (0..=top).rev() {
+        acc = acc.double();
+        if g_digits[i] != 0 {
+            acc = acc.add(&g_point(g_digits[i]));
+        }
+        let d = q_digits[i];
+        if d != 0 {
+            let point = q_table[(d.unsigned_abs() / 2) as usize];
+            acc = acc.add(&if d < 0 { point.neg() } else { point });
         }
     }
     acc
@@ -94,4 +147,62 @@ pub fn address(key: &Affine<Fp>) -> [u8; 20] {
     let mut out = [0u8; 20];
     out.copy_from_slice(&hash[12..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalars() -> [[u64; 4]; 6] {
+        [
+            [0, 0, 0, 0],
+            [1, 0, 0, 0],
+            [u64::MAX; 4],
+            [0x1234_5678_9abc_def0, 0x0fed_cba9_8765_4321, 7, 1 << 63],
+            [0xaaaa_aaaa_aaaa_aaaa; 4],
+            [63, 0, 0, 0],
+        ]
+    }
+
+    #[test]
+    fn wnaf_digits_recompose_the_scalar() {
+        for k in scalars() {
+            for w in [5, 7] {
+                let digits = wnaf(&k, w);
+                // sum d_i 2^i over 5 limbs, with signed digits.
+                let mut acc = [0i128; 6];
+                for (i, d) in digits.iter().enumerate() {
+                    acc[i / 64] += i128::from(*d) << (i % 64);
+                }
+                let mut limbs = [0u64; 5];
+                let mut carry = 0i128;
+                for i in 0..5 {
+                    let v = acc[i] + carry;
+                    limbs[i] = v as u64;
+                    carry = v >> 64;
+                }
+                assert_eq!(&limbs[..4], &k[..], "w = {w}");
+                for d in digits {
+                    assert!(d == 0 || (d % 2 != 0 && i32::from(d).abs() < 1 << (w - 1)));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_straus_combination_is_the_sum_of_the_products() {
+        let [x, y] = constants::fp::G_ODD_MULTIPLES[0];
+        let g = Jacobian {
+            x: Fp(x),
+            y: Fp(y),
+            z: Fp::ONE,
+        };
+        let q = g.mul(&[0xdead_beef, 3, 0, 0]);
+        for a in scalars() {
+            for b in scalars() {
+                let expected = g.mul(&a).add(&q.mul(&b)).to_affine();
+                assert_eq!(lincomb_with_generator(&a, &q, &b).to_affine(), expected);
+            }
+        }
+    }
 }
