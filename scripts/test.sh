@@ -50,6 +50,10 @@ blockchain=(
   "$fixtures/legacy-tests/Constantinople/BlockchainTests"
 )
 "$bin" ethtests blockchain --no-progress "${blockchain[@]}" "$fixtures/ethereum-tests/BlockchainTests/GeneralStateTests"
+section "precompile modules against the native set, every case of bench precompiles"
+# Every module (host and compiled-in bignum) in both engines on the benchmark's inputs, each call
+# checked against the native result; the timings of this smoke run are not the point.
+"$bin" bench precompiles --min-time 1
 section "blockchain tests inside the EE"
 # Every block handed to the EE Wasm module as a pre-state and a block-data blob (issue 4). The
 # budgets fit the heaviest fixtures: CALLBlake2f_MaxRounds runs 2^32 blake2f rounds (over 10^12

@@ -459,3 +459,54 @@ fn bench_blocks_reports_every_engine_on_the_same_blocks() {
     let ticks: Vec<&serde_json::Value> = results[1..].iter().map(|r| &r["ticks"]).collect();
     assert!(ticks.windows(2).all(|w| w[0] == w[1]), "{ticks:?}");
 }
+
+/// `bench precompiles` times every module against the native set and reports the JSON
+/// shape, every field present, and an SVG chart.
+#[test]
+fn bench_precompiles_reports_the_documented_json_shape_and_a_chart() {
+    let dir = scratch_dir("bench-precompiles");
+    let chart = dir.join("chart.svg");
+    let output = evm_ee(&[
+        "bench",
+        "precompiles",
+        "--min-time",
+        "1",
+        "--filter",
+        "bn128_add",
+        "--json",
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json_report(&output);
+    let results = report["results"].as_array().unwrap();
+    // One case, every engine of the build, both bignum builds.
+    assert!(results.len() >= 2, "{results:?}");
+    for row in results {
+        assert_eq!(row["precompile"], "bn128_add");
+        assert_eq!(row["case"], "two points");
+        assert!(["wasmi", "wasmtime"].contains(&row["engine"].as_str().unwrap()));
+        assert!(["host", "wasm"].contains(&row["bignum"].as_str().unwrap()));
+        assert_eq!(row["gas"], 150);
+        for field in ["native_ns", "wasm_ns", "effective_gas", "ticks"] {
+            assert!(row[field].as_u64().unwrap() > 0, "{field}: {row}");
+        }
+        assert!(row["ratio"].as_f64().unwrap() > 0.0);
+    }
+    let ticks: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| r["bignum"] == "host")
+        .map(|r| &r["ticks"])
+        .collect();
+    assert!(ticks.windows(2).all(|w| w[0] == w[1]), "{ticks:?}");
+    assert!(!report["setup"].as_array().unwrap().is_empty());
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("bn128_add"), "{svg}");
+    let output = evm_ee(&["bench", "precompiles", "--filter", "no such precompile"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no case matches"));
+}
