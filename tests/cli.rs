@@ -505,7 +505,10 @@ fn bench_precompiles_reports_the_documented_json_shape_and_a_chart() {
     assert!(ticks.windows(2).all(|w| w[0] == w[1]), "{ticks:?}");
     assert!(!report["setup"].as_array().unwrap().is_empty());
     let svg = std::fs::read_to_string(&chart).unwrap();
-    assert!(svg.starts_with("<svg") && svg.contains("bn128_add"), "{svg}");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("bn128_add"),
+        "{svg}"
+    );
     let output = evm_ee(&["bench", "precompiles", "--filter", "no such precompile"]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("no case matches"));
