@@ -426,6 +426,15 @@ mod modexp {
                 }
             }
         }
+        // Large operands: the generic limb path (beyond 384 bits), a base longer than the
+        // modulus, odd and even 2048- and 4096-byte moduli.
+        for (base_len, mod_len) in [(4096, 2048), (2048, 2048), (100, 4096)] {
+            let mut modulus = rng.bytes(mod_len);
+            modulus[0] |= 0x80;
+            agree(5, &encode(&rng.bytes(base_len), &[1, 0, 1], &modulus));
+            modulus[mod_len - 1] &= 0xfe;
+            agree(5, &encode(&rng.bytes(base_len), &[3], &modulus));
+        }
         // Declared lengths no gas can pay for.
         let mut huge = word(1);
         huge.extend([0xff; 32]);

@@ -1,6 +1,8 @@
 //! Standalone precompile modules (the `precompile-modules` ABI): checked, metered and compiled
 //! like an EE, instantiated once, then called any number of times; each call starts from freed
-//! memory and a fresh meter, so nothing leaks from one call into the next.
+//! memory and a fresh meter, so no data leaks from one call into the next. The one thing a call
+//! inherits is the memory size earlier calls grew to: a call that grows memory pays the
+//! `memory.grow` ticks, the same call on a warm instance does not (both engines alike).
 //!
 //! ```no_run
 //! use evm_ee_host::{Engine, Limits, PrecompileModule, PrecompileOutcome};

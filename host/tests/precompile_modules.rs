@@ -268,3 +268,43 @@ fn a_module_without_the_abi_is_refused_at_load() {
         .expect_err("wrong type");
     assert!(err.to_string().contains("[i32] -> [i32]"), "{err}");
 }
+
+/// A long exponent runs in constant memory: 800,000 squarings inside 2 MiB (an allocation per
+/// step would need 25 MB of the bump allocator, which frees nothing within a call).
+#[test]
+fn modexp_with_a_long_exponent_allocates_nothing_per_step() {
+    let exp_len = 100_000usize;
+    let mut input = Vec::new();
+    for len in [1usize, exp_len, 1] {
+        let mut word = vec![0u8; 32];
+        word[24..].copy_from_slice(&(len as u64).to_be_bytes());
+        input.extend(word);
+    }
+    // base 3, exponent 0xff00..00 (zero-padded by the precompile), modulus 251.
+    input.extend([3, 0xff, 251]);
+    let limits = Limits {
+        max_memory_pages: 32,
+        ..Limits::default()
+    };
+    let address = precompile_address(5);
+    let expected = NativePrecompiles
+        .execute(SpecId::Cancun, address, &input, 10_000_000)
+        .expect("active")
+        .expect("valid");
+    for bignum in Bignum::ALL {
+        let wasm = precompile_module(Precompile::Modexp, bignum);
+        let module = PrecompileModule::new(Engine::Wasmi, wasm, limits).expect("load");
+        let mut instance = module.instantiate().expect("instantiate");
+        let call = instance
+            .call(&input, 10_000_000, pricing(SpecId::Cancun).to_bits())
+            .expect("call");
+        assert_eq!(
+            call.outcome,
+            PrecompileOutcome::Success {
+                gas_used: expected.gas_used,
+                output: expected.bytes.clone()
+            },
+            "{bignum:?}"
+        );
+    }
+}

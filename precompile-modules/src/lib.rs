@@ -27,6 +27,10 @@
 #![no_std]
 #![warn(missing_docs, unreachable_pub)]
 
+// The allocator and the call state are single-threaded by construction.
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+compile_error!("precompile-modules assumes a single-threaded wasm32 target (no atomics)");
+
 pub use precompiles;
 
 /// Status codes of `precompile_run`.
@@ -69,13 +73,16 @@ pub mod guest {
             if *next == 0 {
                 *next = core::ptr::addr_of!(__heap_base) as usize;
             }
-            let start = next.next_multiple_of(layout.align());
+            let Some(start) = next.checked_next_multiple_of(layout.align()) else {
+                return core::ptr::null_mut();
+            };
             let Some(end) = start.checked_add(layout.size()) else {
                 return core::ptr::null_mut();
             };
-            let have = core::arch::wasm32::memory_size(0) * PAGE;
-            if end > have {
-                let pages = (end - have).div_ceil(PAGE);
+            // In u64: 65,536 pages of 64 KiB is 2^32, one past usize on wasm32.
+            let have = core::arch::wasm32::memory_size(0) as u64 * PAGE as u64;
+            if end as u64 > have {
+                let pages = (end as u64 - have).div_ceil(PAGE as u64) as usize;
                 if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
                     return core::ptr::null_mut();
                 }
@@ -135,6 +142,10 @@ pub mod guest {
 
     pub fn input(len: i32) -> i32 {
         reset();
+        // Forget the previous buffer first: if this allocation traps, a later
+        // `precompile_run` sees no input rather than freed memory.
+        call().input = core::ptr::null_mut();
+        call().capacity = 0;
         let len = len.max(0) as usize;
         let mut buffer = alloc::vec![0u8; len];
         let call = call();

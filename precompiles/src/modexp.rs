@@ -4,7 +4,9 @@
 //! An odd modulus runs in Montgomery form: through the bignum backend's 256- or 384-bit
 //! `mulmodmont` when it fits, with this file's own limb loop beyond. An even modulus
 //! `2^k m'` is split by the Chinese remainder theorem into `m'` (Montgomery) and `2^k`
-//! (truncated products), so no long division is ever needed.
+//! (truncated products), so no long division is ever needed: the set-up (`R mod m` by under 64
+//! doublings, `R^2 mod m` by about `2 log2 n` products, the base by two products per `n`-limb
+//! chunk) costs a few products, and the exponentiation allocates nothing per step.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -47,39 +49,20 @@ fn sub_in_place(a: &mut [u64], b: &[u64]) -> bool {
     borrow
 }
 
-/// `x mod m` bit by bit (`m` non-zero, `n = m.len()` limbs): the one reduction of an
-/// arbitrary-length number, linear in its bits.
-fn reduce(x: &[u64], m: &[u64]) -> Vec<u64> {
-    let n = m.len();
-    let mut acc = vec![0u64; n + 1];
-    let mut m_ext = m.to_vec();
-    m_ext.push(0);
-    for limb in x.iter().rev() {
-        for bit in (0..64).rev() {
-            // acc = 2 acc + bit, then subtract m once if needed (acc < 2m).
-            let mut carry = (limb >> bit) & 1;
-            for word in acc.iter_mut() {
-                let next = *word >> 63;
-                *word = (*word << 1) | carry;
-                carry = next;
-            }
-            if geq(&acc, &m_ext) {
-                sub_in_place(&mut acc, &m_ext);
-            }
-        }
-    }
-    acc.truncate(n);
-    acc
-}
-
-/// Montgomery arithmetic modulo an odd `m` of `n` limbs.
+/// Montgomery arithmetic modulo an odd `m > 1` of `n` limbs. Products go into caller buffers:
+/// an exponentiation makes no allocation per step (a standalone module's bump allocator frees
+/// nothing until the call ends).
 struct Montgomery {
     m: Vec<u64>,
     inv: u64,
+    /// `R mod m`: one in Montgomery form.
+    r1: Vec<u64>,
+    /// `R^2 mod m`: converts into Montgomery form.
+    r2: Vec<u64>,
 }
 
 impl Montgomery {
-    /// `m` odd and non-empty; padded to the 256- or 384-bit backend width when it fits, so
+    /// `m` odd, above one, trimmed; padded to the 256- or 384-bit backend width when it fits, so
     /// that `R` is the backend's `2^256` or `2^384`.
     fn new(mut m: Vec<u64>) -> Self {
         let width = match m.len() {
@@ -89,35 +72,139 @@ impl Montgomery {
         };
         m.resize(width, 0);
         let inv = crate::bignum::mont_inv(m[0]);
-        Montgomery { m, inv }
+        let r1 = r_mod(&m);
+        let mut context = Montgomery {
+            m,
+            inv,
+            r2: Vec::new(),
+            r1,
+        };
+        context.r2 = context.r_squared();
+        context
     }
 
-    fn mul(&self, a: &[u64], b: &[u64]) -> Vec<u64> {
-        match self.m.len() {
-            4 => crate::arith::mulmodmont256(&pad(a), &pad(b), &pad(&self.m), self.inv).to_vec(),
-            6 => crate::arith::mulmodmont384(&pad(a), &pad(b), &pad(&self.m), self.inv).to_vec(),
-            _ => mont_mul_limbs(a, b, &self.m, self.inv),
-        }
-    }
-
-    /// `base^exp mod m`, `base` already below `m`.
-    fn pow(&self, base: &[u64], exp: &[u64]) -> Vec<u64> {
+    /// `R^2 mod m` as the Montgomery form of `R = (2^64)^n`: `2^64` in Montgomery form by 64
+    /// doublings of `R mod m`, then raised to the `n`-th power (about `2 log2 n` products).
+    fn r_squared(&self) -> Vec<u64> {
         let n = self.m.len();
-        // R^2 mod m, with R = 2^(64 n).
-        let mut r2_wide = vec![0u64; 2 * n + 1];
-        r2_wide[2 * n] = 1;
-        let r2 = reduce(&r2_wide, &self.m);
-        let base = self.mul(base, &r2);
-        let mut one = vec![0u64; n];
-        one[0] = 1;
-        let mut acc = self.mul(&one, &r2);
-        for bit in bits_from_top(exp) {
-            acc = self.mul(&acc, &acc);
+        let mut base = self.r1.clone();
+        for _ in 0..64 {
+            double_mod(&mut base, &self.m);
+        }
+        let mut scratch = vec![0u64; n + 2];
+        let mut acc = self.r1.clone();
+        let mut tmp = vec![0u64; n];
+        let exponent = [n as u64];
+        for bit in bits_from_top(&exponent) {
+            self.mul_into(&acc, &acc, &mut tmp, &mut scratch);
+            core::mem::swap(&mut acc, &mut tmp);
             if bit {
-                acc = self.mul(&acc, &base);
+                self.mul_into(&acc, &base, &mut tmp, &mut scratch);
+                core::mem::swap(&mut acc, &mut tmp);
             }
         }
-        self.mul(&acc, &one)
+        acc
+    }
+
+    /// `out = a b / R mod m` (`a, b < R`, one of them below `m`).
+    fn mul_into(&self, a: &[u64], b: &[u64], out: &mut [u64], scratch: &mut [u64]) {
+        match self.m.len() {
+            4 => out.copy_from_slice(&crate::arith::mulmodmont256(
+                &pad(a),
+                &pad(b),
+                &pad(&self.m),
+                self.inv,
+            )),
+            6 => out.copy_from_slice(&crate::arith::mulmodmont384(
+                &pad(a),
+                &pad(b),
+                &pad(&self.m),
+                self.inv,
+            )),
+            _ => mont_mul_into(a, b, &self.m, self.inv, out, scratch),
+        }
+    }
+
+    /// The Montgomery form of `x mod m` for `x` of any length: Horner's rule over `n`-limb
+    /// chunks from the top, `acc = acc R + chunk`, two products per chunk.
+    fn to_montgomery(&self, x: &[u64]) -> Vec<u64> {
+        let n = self.m.len();
+        let mut scratch = vec![0u64; n + 2];
+        let mut acc = vec![0u64; n];
+        let mut shifted = vec![0u64; n];
+        let mut chunk_mont = vec![0u64; n];
+        let mut chunk = vec![0u64; n];
+        let chunks = x.len().div_ceil(n);
+        for c in (0..chunks).rev() {
+            chunk.iter_mut().for_each(|l| *l = 0);
+            let start = c * n;
+            let end = (start + n).min(x.len());
+            chunk[..end - start].copy_from_slice(&x[start..end]);
+            self.mul_into(&acc, &self.r2, &mut shifted, &mut scratch);
+            self.mul_into(&chunk, &self.r2, &mut chunk_mont, &mut scratch);
+            add_mod_into(&shifted, &chunk_mont, &self.m, &mut acc);
+        }
+        acc
+    }
+
+    /// `base^exp mod m` for `base` in Montgomery form; the result in ordinary form.
+    fn pow(&self, base: &[u64], exp: &[u64]) -> Vec<u64> {
+        let n = self.m.len();
+        let mut scratch = vec![0u64; n + 2];
+        let mut acc = self.r1.clone();
+        let mut tmp = vec![0u64; n];
+        for bit in bits_from_top(exp) {
+            self.mul_into(&acc, &acc, &mut tmp, &mut scratch);
+            core::mem::swap(&mut acc, &mut tmp);
+            if bit {
+                self.mul_into(&acc, base, &mut tmp, &mut scratch);
+                core::mem::swap(&mut acc, &mut tmp);
+            }
+        }
+        let mut one = vec![0u64; n];
+        one[0] = 1;
+        self.mul_into(&acc, &one, &mut tmp, &mut scratch);
+        tmp
+    }
+}
+
+/// `x = 2 x mod m` for `x < m`.
+fn double_mod(x: &mut [u64], m: &[u64]) {
+    let mut carry = 0;
+    for limb in x.iter_mut() {
+        let next = *limb >> 63;
+        *limb = (*limb << 1) | carry;
+        carry = next;
+    }
+    if carry == 1 || geq(x, m) {
+        sub_in_place(x, m);
+    }
+}
+
+/// `R mod m` for `R = 2^(64 n)`, `m` odd and above one: doublings from the highest power of two
+/// below `m`, as many as `R` has bits more than `m` (under 64 but for the padded small moduli).
+fn r_mod(m: &[u64]) -> Vec<u64> {
+    let n = m.len();
+    let top = (0..n).rev().find(|&i| m[i] != 0).unwrap_or(0);
+    let bits = 64 * top + (64 - m[top].leading_zeros() as usize);
+    let mut x = vec![0u64; n];
+    x[(bits - 1) / 64] = 1 << ((bits - 1) % 64);
+    for _ in 0..(64 * n - (bits - 1)) {
+        double_mod(&mut x, m);
+    }
+    x
+}
+
+/// `out = a + b mod m` for `a, b < m`, equal lengths.
+fn add_mod_into(a: &[u64], b: &[u64], m: &[u64], out: &mut [u64]) {
+    let mut carry = 0u128;
+    for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
+        let wide = u128::from(*x) + u128::from(*y) + carry;
+        *o = wide as u64;
+        carry = wide >> 64;
+    }
+    if carry != 0 || geq(out, m) {
+        sub_in_place(out, m);
     }
 }
 
@@ -128,10 +215,11 @@ fn pad<const N: usize>(a: &[u64]) -> [u64; N] {
     out
 }
 
-/// CIOS Montgomery product of any length (the modulus beyond the 384-bit host function).
-fn mont_mul_limbs(a: &[u64], b: &[u64], m: &[u64], inv: u64) -> Vec<u64> {
+/// CIOS Montgomery product of any length (moduli beyond the 384-bit host function) into
+/// `out`; `t` is scratch of `n + 2` limbs.
+fn mont_mul_into(a: &[u64], b: &[u64], m: &[u64], inv: u64, out: &mut [u64], t: &mut [u64]) {
     let n = m.len();
-    let mut t = vec![0u64; n + 2];
+    t.iter_mut().for_each(|l| *l = 0);
     for &b_i in b {
         let mut carry = 0u128;
         for j in 0..n {
@@ -153,16 +241,23 @@ fn mont_mul_limbs(a: &[u64], b: &[u64], m: &[u64], inv: u64) -> Vec<u64> {
         t[n - 1] = wide as u64;
         t[n] = t[n + 1] + (wide >> 64) as u64;
     }
-    let mut out = t[..n].to_vec();
-    if t[n] != 0 || geq(&out, m) {
-        sub_in_place(&mut out, m);
+    out.copy_from_slice(&t[..n]);
+    if t[n] != 0 || geq(out, m) {
+        sub_in_place(out, m);
     }
-    out
 }
 
 /// `a * b mod 2^(64 w)`: the low `w` limbs of the product.
 fn mul_low(a: &[u64], b: &[u64], w: usize) -> Vec<u64> {
     let mut out = vec![0u64; w];
+    mul_low_into(a, b, &mut out);
+    out
+}
+
+/// `out = a * b mod 2^(64 w)`, `w = out.len()`.
+fn mul_low_into(a: &[u64], b: &[u64], out: &mut [u64]) {
+    let w = out.len();
+    out.iter_mut().for_each(|l| *l = 0);
     for (i, &a_i) in a.iter().enumerate().take(w) {
         let mut carry = 0u128;
         for j in 0..w - i {
@@ -172,7 +267,6 @@ fn mul_low(a: &[u64], b: &[u64], w: usize) -> Vec<u64> {
             carry = wide >> 64;
         }
     }
-    out
 }
 
 /// Keeps the low `k` bits of `w = ceil(k / 64)` limbs.
@@ -195,10 +289,13 @@ fn pow_mod_pow2(base: &[u64], exp: &[u64], k: usize) -> Vec<u64> {
     let mut acc = vec![0u64; w];
     acc[0] = 1;
     mask(&mut acc, k);
+    let mut tmp = vec![0u64; w];
     for bit in bits_from_top(exp) {
-        acc = mul_low(&acc, &acc, w);
+        mul_low_into(&acc, &acc, &mut tmp);
+        core::mem::swap(&mut acc, &mut tmp);
         if bit {
-            acc = mul_low(&acc, &b, w);
+            mul_low_into(&acc, &b, &mut tmp);
+            core::mem::swap(&mut acc, &mut tmp);
         }
         mask(&mut acc, k);
     }
@@ -293,7 +390,7 @@ pub fn modexp(base: &[u8], exp: &[u8], modulus: &[u8]) -> Vec<u8> {
         vec![0u64]
     } else {
         let context = Montgomery::new(m_odd.clone());
-        context.pow(&reduce(&base, &m_odd), &exp)
+        context.pow(&context.to_montgomery(&base), &exp)
     };
     let result = if k == 0 {
         odd_part

@@ -255,12 +255,20 @@ fn length_word(input: &[u8], offset: usize) -> u128 {
 
 /// `input[start..start + len]`, zero-padded past its end.
 fn padded_slice(input: &[u8], start: usize, len: usize) -> Vec<u8> {
-    let mut out = alloc::vec![0u8; len];
+    try_padded_slice(input, start, len).unwrap_or_default()
+}
+
+/// As [`padded_slice`], or `None` when `len` bytes cannot be allocated (only a gas limit far
+/// beyond any block's pays for such lengths; this turns the allocator's abort into an error).
+fn try_padded_slice(input: &[u8], start: usize, len: usize) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(len).ok()?;
+    out.resize(len, 0);
     if let Some(available) = input.get(start..) {
         let n = available.len().min(len);
         out[..n].copy_from_slice(&available[..n]);
     }
-    out
+    Some(out)
 }
 
 fn run_modexp(input: &[u8], gas_limit: u64, pricing: Pricing) -> CallResult {
@@ -287,9 +295,10 @@ fn run_modexp(input: &[u8], gas_limit: u64, pricing: Pricing) -> CallResult {
         (to_usize(base_len)?, to_usize(exp_len)?, to_usize(mod_len)?);
     let exp_start = 96usize.checked_add(base_len).ok_or(too_long)?;
     let mod_start = exp_start.checked_add(exp_len).ok_or(too_long)?;
-    let base = padded_slice(input, 96, base_len);
-    let exp = padded_slice(input, exp_start, exp_len);
-    let modulus = padded_slice(input, mod_start, mod_len);
+    let too_large = Failure::InvalidInput("modexp: operands too large to allocate");
+    let base = try_padded_slice(input, 96, base_len).ok_or(too_large)?;
+    let exp = try_padded_slice(input, exp_start, exp_len).ok_or(too_large)?;
+    let modulus = try_padded_slice(input, mod_start, mod_len).ok_or(too_large)?;
     Ok(Output {
         gas_used,
         bytes: modexp::modexp(&base, &exp, &modulus),

@@ -423,10 +423,12 @@ impl PrecompileInstance {
         let gas = self.gas.call(&mut self.store, ()).map_err(trap)? as u64;
         let out_ptr = self.output.call(&mut self.store, ()).map_err(trap)? as u32 as usize;
         let out_len = self.output_len.call(&mut self.store, ()).map_err(trap)? as u32 as usize;
-        let mut output = vec![0u8; out_len];
-        self.memory
-            .read(&self.store, out_ptr, &mut output)
-            .map_err(|_| super::precompile_abi::BAD_OUTPUT.to_owned())?;
+        // Bounds first: the length is the module's word, not an allocation to trust.
+        let output = out_ptr
+            .checked_add(out_len)
+            .and_then(|end| self.memory.data(&self.store).get(out_ptr..end))
+            .ok_or_else(|| super::precompile_abi::BAD_OUTPUT.to_owned())?
+            .to_vec();
         Ok((status, gas, output))
     }
 }
