@@ -241,8 +241,54 @@ def bls12_381():
     lines += fp2_const("G2_Y", "G2's generator.", f, g2[1])
     lines += fp2_const("TAU_G2_X", "The trusted setup's `[tau] G2`, decompressed.", f, tx)
     lines += fp2_const("TAU_G2_Y", "The trusted setup's `[tau] G2`, decompressed.", f, ty)
+    # G1 membership by the endomorphism phi(x, y) = (beta x, y): P in G1 iff phi(P) = -u^2 P
+    # (Scott, "A note on group membership tests for G1, G2 and GT on BLS pairing-friendly
+    # curves"); of the two cube roots of unity, beta is the one that matches on the generator.
+    def g1_add(P, Q):
+        if P is None:
+            return Q
+        if Q is None:
+            return P
+        if P[0] == Q[0]:
+            if (P[1] + Q[1]) % p == 0:
+                return None
+            lam = 3 * P[0] * P[0] * pow(2 * P[1], -1, p) % p
+        else:
+            lam = (Q[1] - P[1]) * pow(Q[0] - P[0], -1, p) % p
+        x3 = (lam * lam - P[0] - Q[0]) % p
+        return (x3, (lam * (P[0] - x3) - P[1]) % p)
+
+    def g1_mul(P, k):
+        result = None
+        while k:
+            if k & 1:
+                result = g1_add(result, P)
+            P = g1_add(P, P)
+            k >>= 1
+        return result
+
+    u2 = x * x
+    minus_u2_g = g1_mul(g1, u2)
+    minus_u2_g = (minus_u2_g[0], (-minus_u2_g[1]) % p)
+    beta = None
+    for candidate in (pow(2, (p - 1) // 3, p), pow(2, 2 * (p - 1) // 3, p)):
+        assert pow(candidate, 3, p) == 1 and candidate != 1
+        if (candidate * g1[0] % p, g1[1]) == minus_u2_g:
+            beta = candidate
+    assert beta is not None
+    lines.append("/// `beta`, the cube root of unity of G1's endomorphism `(x, y) -> (beta x, y)`, Montgomery form.")
+    lines.append("pub(crate) const BETA: [u64; 6] = %s;" % rust_limbs(f.mont(beta), 6))
+    lines.append("/// `u^2` for the BLS parameter `u`: `phi(P) = -u^2 P` exactly on G1.")
+    lines.append("pub(crate) const U_SQUARED: [u64; 2] = %s;" % rust_limbs(u2, 2))
     lines += tower_block(f, xi)
     write("src/bls12_381/constants.rs", lines)
+    global BLS_G1_OUTSIDE
+    for xx in range(1, 100):
+        rhs = (xx ** 3 + 4) % p
+        yy = pow(rhs, (p + 1) // 4, p)
+        if yy * yy % p == rhs and g1_mul((xx, yy), r) is not None:
+            BLS_G1_OUTSIDE = (xx, yy)
+            break
 
 
 
@@ -320,3 +366,4 @@ if __name__ == "__main__":
     bls12_381()
     if "--test-vectors" in os.sys.argv:
         print("bn254 twist point outside G2:", bn254_point_outside_g2())
+        print("bls12-381 curve point outside G1: x = %d, y = %#x" % BLS_G1_OUTSIDE)

@@ -170,6 +170,17 @@ pub(crate) const TAU_G2_Y: [[u64; 6]; 2] = [
         0x12cf3a4525b5e9bd,
     ],
 ];
+/// `beta`, the cube root of unity of G1's endomorphism `(x, y) -> (beta x, y)`, Montgomery form.
+pub(crate) const BETA: [u64; 6] = [
+    0x30f1361b798a64e8,
+    0xf3b8ddab7ece5a2a,
+    0x16a8ca3ac61577f7,
+    0xc26a2ff874fd029b,
+    0x3636b76660701c6e,
+    0x051ba4ab241b6160,
+];
+/// `u^2` for the BLS parameter `u`: `phi(P) = -u^2 P` exactly on G1.
+pub(crate) const U_SQUARED: [u64; 2] = [0x0000000100000000, 0xac45a4010001a402];
 /// `xi^((p^i - 1) / 3)`, Montgomery form: Frobenius of Fp6's `v` coefficient.
 pub(crate) const FROBENIUS_FP6_C1: [[[u64; 6]; 2]; 6] = [
     [

@@ -113,10 +113,23 @@ pub fn g1_from_compressed(bytes: &[u8; 48]) -> Result<Option<Affine<Fp>>, &'stat
         y = y.neg();
     }
     let point = Affine { x, y };
-    if !point.to_jacobian().mul(&constants::ORDER).is_infinity() {
+    if !in_g1(&point) {
         return Err("G1 point not in the subgroup");
     }
     Ok(Some(point))
+}
+
+/// Whether a curve point is in the order-r subgroup, by Scott's endomorphism test:
+/// `phi(P) = -u^2 P` with `phi(x, y) = (beta x, y)`. A 128-bit multiplication instead of one by
+/// the 255-bit `r`.
+fn in_g1(point: &Affine<Fp>) -> bool {
+    let phi = Affine {
+        x: point.x.mul(&Fp(constants::BETA)),
+        y: point.y,
+    }
+    .to_jacobian();
+    phi.add(&point.to_jacobian().mul(&constants::U_SQUARED))
+        .is_infinity()
 }
 
 /// Whether `prod e(P_i, Q_i) = 1`; pairs with infinity on either side contribute one.
@@ -183,6 +196,32 @@ mod tests {
         assert!(!pairing_product_is_one(&wrong));
         assert!(!pairing_product_is_one(&[(p, q)]));
         assert!(pairing_product_is_one(&[(Jacobian::INFINITY, q)]));
+    }
+
+    #[test]
+    fn the_endomorphism_test_agrees_with_multiplying_by_r() {
+        // A curve point outside G1 (`tools/constants.py --test-vectors`).
+        let x = Fp::from_u64(4);
+        let y_squared = x.square().mul(&x).add(&Fp(constants::B));
+        let y = pow(&y_squared, &constants::SQRT_EXP);
+        assert_eq!(y.square(), y_squared);
+        let outside = Affine { x, y }.to_jacobian();
+        let by_order = |p: &Jacobian<Fp>| p.mul(&ORDER).is_infinity();
+        let affine_of = |p: &Jacobian<Fp>| p.to_affine();
+        for k in [1u64, 2, 3, 1 << 33, u64::MAX] {
+            for point in [
+                outside.mul(&[k]),
+                g1_generator().mul(&[k]),
+                outside.mul(&ORDER).mul(&[k]),
+            ] {
+                let Some(affine) = affine_of(&point) else {
+                    continue;
+                };
+                assert_eq!(in_g1(&affine), by_order(&point), "k = {k}");
+            }
+        }
+        assert!(!in_g1(&affine_of(&outside).expect("finite")));
+        assert!(in_g1(&affine_of(&g1_generator()).expect("finite")));
     }
 
     #[test]

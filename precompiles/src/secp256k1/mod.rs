@@ -4,7 +4,7 @@
 
 mod constants;
 
-use crate::curve::{Affine, Jacobian};
+use crate::curve::{Affine, Jacobian, wnaf};
 use crate::field::{Field, pow, prime_field};
 use crate::hash::keccak::keccak256;
 
@@ -51,46 +51,6 @@ pub fn recover(hash: &[u8; 32], r: &[u8; 32], s: &[u8; 32], odd_y: bool) -> Opti
     let u1 = e.neg().mul(&r_inv).to_canonical();
     let u2 = s_scalar.mul(&r_inv).to_canonical();
     lincomb_with_generator(&u1, &big_r, &u2).to_affine()
-}
-
-/// Width-`w` NAF digits of a 256-bit scalar, least significant first: every non-zero digit is
-/// odd and below `2^(w-1)` in absolute value, and at least `w - 1` zeros follow it.
-fn wnaf(scalar: &[u64; 4], w: u32) -> [i8; 257] {
-    let mut k = [scalar[0], scalar[1], scalar[2], scalar[3], 0u64];
-    let mut digits = [0i8; 257];
-    let window = 1i64 << w;
-    for digit in digits.iter_mut() {
-        if k.iter().all(|l| *l == 0) {
-            break;
-        }
-        if k[0] & 1 == 1 {
-            let mut d = (k[0] & (window as u64 - 1)) as i64;
-            if d >= window / 2 {
-                d -= window;
-            }
-            *digit = d as i8;
-            // k -= d (d odd, |d| < 2^(w-1)), leaving k even.
-            if d > 0 {
-                let mut borrow = d as u64;
-                for limb in k.iter_mut() {
-                    let (v, b) = limb.overflowing_sub(borrow);
-                    *limb = v;
-                    borrow = u64::from(b);
-                }
-            } else {
-                let mut carry = (-d) as u64;
-                for limb in k.iter_mut() {
-                    let (v, c) = limb.overflowing_add(carry);
-                    *limb = v;
-                    carry = u64::from(c);
-                }
-            }
-        }
-        for i in 0..5 {
-            k[i] = (k[i] >> 1) | if i < 4 { k[i + 1] << 63 } else { 0 };
-        }
-    }
-    digits
 }
 
 /// `a G + b Q`: both scalars in width-NAF form sharing one doubling chain (Straus); the
@@ -185,6 +145,26 @@ mod tests {
                 for d in digits {
                     assert!(d == 0 || (d % 2 != 0 && i32::from(d).abs() < 1 << (w - 1)));
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn width_naf_multiplication_is_double_and_add() {
+        let [x, y] = constants::fp::G_ODD_MULTIPLES[0];
+        let g = Jacobian {
+            x: Fp(x),
+            y: Fp(y),
+            z: Fp::ONE,
+        };
+        let q = g.mul_plain(&[0x1234_5678, 0, 0, 9]);
+        for k in scalars() {
+            for point in [g, q] {
+                assert_eq!(point.mul(&k).to_affine(), point.mul_plain(&k).to_affine());
+                assert_eq!(
+                    point.mul(&k[..1]).to_affine(),
+                    point.mul_plain(&k[..1]).to_affine()
+                );
             }
         }
     }
