@@ -127,7 +127,12 @@ impl Loaded {
         })
     }
 
-    pub(crate) fn run(&self, state: HostState) -> Result<Outcome, HostError> {
+    /// A store for one run: the memory limiter, the metering counters, and a linker with every
+    /// host function and the counters defined.
+    fn new_store(
+        &self,
+        host: HostState,
+    ) -> Result<(Store<Data>, Linker<Data>, Counters), HostError> {
         let limits = StoreLimitsBuilder::new()
             .memory_size(self.max_memory_bytes)
             .table_elements(MAX_TABLE_ELEMENTS)
@@ -136,7 +141,7 @@ impl Loaded {
         let mut store = Store::new(
             &self.engine,
             Data {
-                host: state,
+                host,
                 limits,
                 counters: None,
                 memory: None,
@@ -154,6 +159,11 @@ impl Loaded {
                 .define(METERING_MODULE, name, global)
                 .map_err(engine_error)?;
         }
+        Ok((store, linker, counters))
+    }
+
+    pub(crate) fn run(&self, state: HostState) -> Result<Outcome, HostError> {
+        let (mut store, mut linker, _) = self.new_store(state)?;
         for (name, module) in &self.libraries {
             let instance = match linker.instantiate_and_start(&mut store, module) {
                 Ok(instance) => instance,
@@ -310,33 +320,9 @@ impl Loaded {
         &self,
         limits: &Limits,
     ) -> Result<PrecompileInstance, HostError> {
-        let store_limits = StoreLimitsBuilder::new()
-            .memory_size(self.max_memory_bytes)
-            .table_elements(MAX_TABLE_ELEMENTS)
-            .tables(MAX_TABLES)
-            .build();
         let meter = crate::metering::Meter::new(limits.max_ticks, limits.max_stack);
-        let mut store = Store::new(
-            &self.engine,
-            Data {
-                host: HostState::new([0; 32], Vec::new(), meter),
-                limits: store_limits,
-                counters: None,
-                memory: None,
-            },
-        );
-        store.limiter(|data| &mut data.limits);
-        let mut linker = linker(&self.engine)?;
-        let counters = Counters::new(&mut store);
-        store.data_mut().counters = Some(counters);
-        for (name, global) in [
-            (TICKS_GLOBAL, counters.ticks),
-            (STACK_GLOBAL, counters.stack),
-        ] {
-            linker
-                .define(METERING_MODULE, name, global)
-                .map_err(engine_error)?;
-        }
+        let (mut store, linker, counters) =
+            self.new_store(HostState::new([0; 32], Vec::new(), meter))?;
         let instance = linker
             .instantiate_and_start(&mut store, &self.ee)
             .map_err(|e| HostError::Engine(format!("instantiating: {}", trap_text(&e))))?;
