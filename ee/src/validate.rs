@@ -5,7 +5,7 @@
 use alloc::collections::BTreeMap;
 use alloc::string::ToString;
 use alloc::vec::Vec;
-use evm_core::block::{Block, ChainSpec, Header, execute_block};
+use evm_core::block::{BLOCK_HASH_WINDOW, Block, ChainSpec, Header, execute_block};
 use evm_core::precompiles::GuestPrecompiles;
 use evm_core::stateless::WitnessState;
 use primitive_types::{H160, H256, U256};
@@ -15,9 +15,6 @@ use crate::deposit::{DEPOSIT_LEN, deposits_of};
 use crate::error::EeError;
 
 extern crate alloc;
-
-/// BLOCKHASH reaches this many ancestors.
-const BLOCK_HASH_WINDOW: usize = 256;
 
 /// An accepted block.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,7 +82,7 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
     let mut cursor = Some(parent);
     while let Some(header) = cursor {
         ancestors.push(header.clone());
-        if ancestors.len() == BLOCK_HASH_WINDOW {
+        if ancestors.len() as u64 == BLOCK_HASH_WINDOW {
             break;
         }
         cursor = headers.get(&header.parent_hash);
@@ -115,8 +112,7 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
         &ancestors,
         &block,
         &GuestPrecompiles,
-    )
-    .map_err(|e| EeError::Invalid(e.to_string()))?;
+    )?;
 
     // Commit.
     let total_difficulty = parent_total_difficulty

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use evm_core::block::{Block, ChainSpec, Header, execute_block};
+use evm_core::block::{Block, ChainSpec, Header, MAX_OMMER_DEPTH, execute_block};
 use evm_core::precompiles::NativePrecompiles;
 use evm_core::stateless::{RecordingState, generate_witness};
 use evm_core::{InMemoryState, SpecId};
@@ -39,9 +39,6 @@ impl EeInput {
         )
     }
 }
-
-/// Ommers may be up to this many generations old (the EE needs their ancestors' headers).
-const OMMER_DEPTH: u64 = 7;
 
 /// Builds the EE input for `block_rlp` on top of `parent` (whose total difficulty is
 /// `parent_total_difficulty`) and its post-state `parent_state` (whose `block_hashes` hold the
@@ -99,7 +96,7 @@ pub fn ee_input(
         .block_hashes
         .iter()
         .copied()
-        .chain((!block.ommers.is_empty()).then(|| parent.number.saturating_sub(OMMER_DEPTH)))
+        .chain((!block.ommers.is_empty()).then(|| parent.number.saturating_sub(MAX_OMMER_DEPTH)))
         .min()
         .unwrap_or(parent.number);
     let mut wanted: BTreeSet<u64> = (lowest_needed..=parent.number).collect();

@@ -14,16 +14,13 @@
 
 use std::collections::BTreeMap;
 
-use evm_core::block::{Block, ChainSpec, Header};
+use evm_core::block::{BLOCK_HASH_WINDOW, Block, ChainSpec, Header, MAX_OMMER_DEPTH};
 use evm_core::{InMemoryState, SpecId};
 use primitive_types::{H256, U256};
 
-/// BLOCKHASH reaches back this many blocks.
-const BLOCK_HASH_WINDOW: u64 = 256;
-
 /// How many ancestor blocks the engine gets (ommers may be up to 6 generations back; their own
 /// parents must be known too).
-const ANCESTOR_DEPTH: usize = 8;
+const ANCESTOR_DEPTH: usize = MAX_OMMER_DEPTH as usize + 1;
 
 /// One accepted block.
 #[derive(Clone, Debug)]

@@ -45,7 +45,7 @@ pub use error::BlockError;
 pub use execute::{BlockOutcome, execute_block};
 pub use header::Header;
 pub use receipt::{Receipt, receipts_root};
-pub use validate::{validate_header, validate_ommers};
+pub use validate::{BLOCK_HASH_WINDOW, MAX_OMMER_DEPTH, validate_header, validate_ommers};
 
 /// The items of an RLP list, strictly: the `rlp` crate's own iteration stops silently at the
 /// first malformed item, which would let trailing garbage through.

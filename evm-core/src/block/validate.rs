@@ -27,7 +27,10 @@ const GAS_LIMIT_BOUND_DIVISOR: u64 = 1024;
 pub const MAX_OMMERS: usize = 2;
 /// An ommer's parent must be at most this many generations above the block (so the ommer is at
 /// most 6 generations older than the block).
-const MAX_OMMER_DEPTH: usize = 7;
+pub const MAX_OMMER_DEPTH: u64 = 7;
+
+/// BLOCKHASH reaches back this many blocks; the EE's witness carries as many ancestor headers.
+pub const BLOCK_HASH_WINDOW: u64 = 256;
 
 /// Checks `header` against `parent` under `spec`: parent hash, number, timestamp, extra data
 /// (size, and the DAO fork's marker), gas limit and gas used, the fork-gated fields, difficulty
@@ -264,7 +267,7 @@ pub fn validate_ommers(
     }
 
     // The block's last seven ancestors, by number: ancestors form a chain ending at the parent.
-    let lowest = header.number.saturating_sub(MAX_OMMER_DEPTH as u64);
+    let lowest = header.number.saturating_sub(MAX_OMMER_DEPTH);
     let recent: Vec<(H256, &Header)> = ancestors
         .iter()
         .filter(|a| a.number >= lowest && a.number < header.number)

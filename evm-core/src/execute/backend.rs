@@ -12,7 +12,7 @@ use crate::spec::SpecId;
 use crate::state::{AccountInfo, EMPTY_CODE_HASH, State};
 
 /// BLOCKHASH reaches back this many blocks.
-const BLOCK_HASH_WINDOW: u64 = 256;
+use crate::block::BLOCK_HASH_WINDOW;
 
 /// Reads through to `state`. The `evm` backend traits cannot fail, so the first state error is kept
 /// here, reads answer as if empty from then on, and the executor turns the kept error into a
