@@ -1,14 +1,14 @@
 //! The precompile set of the `precompiles` crate: the guest code of the Wasm precompile modules,
 //! linked in. Inside the EE (built with `precompiles/host-bignum`) its field arithmetic calls the
 //! host's bignum functions; natively it runs the same arithmetic compiled in, which is how the
-//! differential tests compare it with [`NativePrecompiles`].
+//! differential tests compare it with `NativePrecompiles`.
 
-use alloc::vec::Vec;
 use precompiles::{Failure, Precompile, Pricing};
 use primitive_types::H160;
 
-use super::interface::{PrecompileFailure, PrecompileOutput, PrecompileResult, Precompiles};
-use super::native::NativePrecompiles;
+use super::interface::{
+    PrecompileFailure, PrecompileOutput, PrecompileResult, Precompiles, precompile_number,
+};
 use crate::spec::SpecId;
 
 /// The precompiles of the `precompiles` crate (the EE's default set).
@@ -24,10 +24,6 @@ pub fn pricing(spec: SpecId) -> Pricing {
 }
 
 impl Precompiles for GuestPrecompiles {
-    fn addresses(&self, spec: SpecId) -> Vec<H160> {
-        NativePrecompiles.addresses(spec)
-    }
-
     fn execute(
         &self,
         spec: SpecId,
@@ -35,11 +31,8 @@ impl Precompiles for GuestPrecompiles {
         input: &[u8],
         gas_limit: u64,
     ) -> Option<PrecompileResult> {
-        // Which addresses are active is the fork's rule, kept in one place (the native set).
-        if !NativePrecompiles.is_active(spec, &address) {
-            return None;
-        }
-        let precompile = Precompile::from_number(address.0[19])?;
+        // Which addresses are active is the fork's rule, kept in one place (`interface.rs`).
+        let precompile = Precompile::from_number(precompile_number(spec, &address)?)?;
         let result = precompiles::run(precompile, input, gas_limit, pricing(spec));
         Some(
             result

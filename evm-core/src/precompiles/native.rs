@@ -1,40 +1,15 @@
 //! The native precompile set: every precompile of Frontier..Cancun computed in Rust, one module
 //! per precompile, switched on per fork as revm's `init_precompiles` does.
 
-use alloc::vec::Vec;
 use primitive_types::H160;
 
-use super::interface::{PrecompileFailure, PrecompileResult, Precompiles, precompile_address};
+use super::interface::{PrecompileFailure, PrecompileResult, Precompiles, precompile_number};
 use super::{blake2f, bn128, ecrecover, identity, modexp, point_evaluation, ripemd160, sha256};
 use crate::spec::SpecId;
 
 /// The precompiles Ethereum clients implement natively, computed by this crate.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NativePrecompiles;
-
-/// The highest precompile number active in `spec`; numbers `1..=last` are all active.
-const fn last_precompile(spec: SpecId) -> u8 {
-    if spec.is_enabled_in(SpecId::Cancun) {
-        // EIP-4844: point evaluation.
-        0x0a
-    } else if spec.is_enabled_in(SpecId::Istanbul) {
-        // EIP-152: blake2f.
-        0x09
-    } else if spec.is_enabled_in(SpecId::Byzantium) {
-        // EIP-198: modexp; EIP-196, EIP-197: bn128 add, mul and pairing.
-        0x08
-    } else {
-        // Frontier: ecrecover, sha256, ripemd160, identity.
-        0x04
-    }
-}
-
-/// The precompile number of `address`, if it is `0x00..00nn` with `nn` active in `spec`.
-fn precompile_number(spec: SpecId, address: &H160) -> Option<u8> {
-    let (prefix, last) = address.as_bytes().split_at(19);
-    let n = *last.first()?;
-    (prefix.iter().all(|b| *b == 0) && (1..=last_precompile(spec)).contains(&n)).then_some(n)
-}
 
 /// Fails with `OutOfGas` unless `price` fits in `gas_limit`.
 pub(super) fn charge(price: u64, gas_limit: u64) -> Result<u64, PrecompileFailure> {
@@ -62,12 +37,6 @@ impl NativePrecompiles {
 }
 
 impl Precompiles for NativePrecompiles {
-    fn addresses(&self, spec: SpecId) -> Vec<H160> {
-        (1..=last_precompile(spec))
-            .map(precompile_address)
-            .collect()
-    }
-
     fn execute(
         &self,
         spec: SpecId,
@@ -95,6 +64,7 @@ impl Precompiles for NativePrecompiles {
 
 #[cfg(test)]
 mod tests {
+    use super::super::interface::precompile_address;
     use super::*;
     use crate::precompiles::PrecompileOutput;
 
