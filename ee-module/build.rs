@@ -49,7 +49,12 @@ fn main() {
 
     let target_dir = out_dir.join("ee-target");
     let built = target_dir.join(TARGET).join("ee");
-    nested_build(&workspace, &target_dir, &["-p", "ee"], "the EE");
+    nested_build(
+        &workspace,
+        &target_dir,
+        &["-p", "ee", "--features", "module"],
+        "the EE",
+    );
     copy(&built.join("ee.wasm"), &out_dir.join("ee.wasm"));
 
     for (variant, features) in [("host", "module,host-bignum"), ("wasm", "module")] {

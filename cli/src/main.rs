@@ -197,7 +197,7 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
             let limits =
                 host_limits(args.max_ticks, args.max_memory).map_err(std::io::Error::other)?;
             Some(
-                ethtests::ee_engine::WasmEngine::new(engine, limits)
+                ethtests::ee_engine::WasmEngine::new(engine, ee_module::EE_WASM, limits)
                     .map_err(std::io::Error::other)?,
             )
         }
@@ -211,8 +211,13 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
                     (Some(_), Err(reason)) => Err(reason.to_string()),
                     (None, _) => ethtests::blockchain::execute_native(context, stateless),
                 };
-            let (report, written) =
-                ethtests::scout_emit::run(&args.paths, options, dir, &validate)?;
+            let (report, written) = ethtests::scout_emit::run(
+                &args.paths,
+                options,
+                dir,
+                ee_module::EE_WASM,
+                &validate,
+            )?;
             eprintln!(
                 "wrote {written} Scout YAML files and {} to {}",
                 ethtests::scout_emit::EE_FILE,

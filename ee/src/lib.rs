@@ -1,6 +1,7 @@
 //! The execution environment (EE): validates one Eth1 block statelessly and commits to the result.
 //!
-//! Compiled to `wasm32-unknown-unknown`, it is the module a Phase 2 host runs: `main` reads the
+//! Compiled to `wasm32-unknown-unknown` with the `module` feature, it is the module a Phase 2 host
+//! runs: `main` reads the
 //! 32-byte pre-state and the block-data blob through the EEI, runs [`validate_block_data`], and
 //! saves the new state, or prints the reason through `debug_printMem` and traps without saving.
 //! Nothing here is host-specific: the EEI is the only way out.
@@ -18,8 +19,8 @@ mod error;
 mod validate;
 
 pub use deposit::{DEPOSIT_EVENT_TOPIC, DEPOSIT_LEN, deposits_of};
-pub use error::EeError;
+pub use error::{EeError, RejectionKind};
 pub use validate::{Validated, ee_state, validate_block_data};
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "module"))]
 mod entry;

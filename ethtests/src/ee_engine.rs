@@ -32,11 +32,11 @@ pub struct WasmEngine {
 }
 
 impl WasmEngine {
-    /// Loads the EE built by `ee-module` into `engine` under `limits` (the tick budget is per
-    /// block).
-    pub fn new(engine: Engine, limits: Limits) -> Result<WasmEngine, HostError> {
+    /// Loads the EE module `ee_wasm` (the CLI passes the one `ee-module` builds) into `engine`
+    /// under `limits` (the tick budget is per block).
+    pub fn new(engine: Engine, ee_wasm: &[u8], limits: Limits) -> Result<WasmEngine, HostError> {
         Ok(WasmEngine {
-            runtime: Runtime::new(engine, ee_module::EE_WASM, limits)?,
+            runtime: Runtime::new(engine, ee_wasm, limits)?,
             blocks: AtomicU64::new(0),
             ticks: AtomicU64::new(0),
             digest: Mutex::new([0; 32]),
@@ -156,20 +156,26 @@ impl WasmEngine {
             )),
             (Ok(_), false) => Err(format!(
                 "EE rejected a block evm-core accepts: {}",
-                result.trap.unwrap_or_else(|| "no post-state saved".into())
+                rejection(&result)
             )),
             // The EE's verdict stands: the block goes into the tree as accepted, carrying its
             // parent's state (there is no native post-state). Every such block is one the
             // fixture expects to be invalid, so the test fails on that expectation; later blocks
             // of the branch build on a wrong state, which only adds failures to a failed test.
             (Err(_), true) => Ok(parent_state),
-            (Err(_), false) => Err(format!(
-                "EE: {}",
-                result
-                    .reason
-                    .or(result.trap)
-                    .unwrap_or_else(|| "no post-state saved".into())
-            )),
+            (Err(_), false) => Err(format!("EE: {}", rejection(&result))),
         }
     }
+}
+
+/// Why the EE rejected a block, with the kind it printed first (a witness gap reads apart from
+/// an invalid block): `invalid block: gas limit ...`.
+fn rejection(result: &ShardBlockResult) -> String {
+    let text = result
+        .reason
+        .as_deref()
+        .or(result.trap.as_deref())
+        .unwrap_or("no post-state saved");
+    let (kind, message) = ee::RejectionKind::of_reason(text);
+    format!("{kind}: {message}")
 }

@@ -31,12 +31,13 @@ pub const EE_FILE: &str = "ee.wasm";
 const MAX_NAME: usize = 150;
 
 /// Runs every blockchain test under `paths` with `engine` (which gets each block's EE input) and
-/// writes `dir/ee.wasm` and one YAML file per test that was not skipped. Returns the report and
+/// writes the EE module `ee_wasm` to `dir/ee.wasm` and one YAML file per test that was not skipped. Returns the report and
 /// how many YAML files were written. A file that cannot be written fails its test.
 pub fn run<F>(
     paths: &[PathBuf],
     options: &RunOptions,
     dir: &Path,
+    ee_wasm: &[u8],
     engine: &F,
 ) -> std::io::Result<(Report, usize)>
 where
@@ -45,7 +46,7 @@ where
     std::fs::create_dir_all(dir)
         .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
     let ee_path = dir.join(EE_FILE);
-    std::fs::write(&ee_path, ee_module::EE_WASM)
+    std::fs::write(&ee_path, ee_wasm)
         .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", ee_path.display())))?;
     let written = AtomicUsize::new(0);
     let report = run_tests(
