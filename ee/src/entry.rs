@@ -102,6 +102,6 @@ pub extern "C" fn main() {
             // SAFETY: 32 readable bytes.
             unsafe { eth2_savePostStateRoot(validated.post_state.as_ptr()) };
         }
-        Err(error) => reject(&error.to_string()),
+        Err(error) => reject(&error.reason()),
     }
 }
