@@ -187,8 +187,7 @@ pub(crate) fn host_limits(
 /// BlockchainTests natively or with every block validated by the EE in a Wasm engine, and with
 /// `--emit-yaml` every test written as Scout YAML on the way.
 fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Report> {
-    use ethtests::blockchain::chain::ImportContext;
-    use ethtests::ee_input::EeInput;
+    use chain::{EeInput, ImportContext};
 
     let wasm = match args.engine.as_str() {
         "native" => None,
@@ -197,7 +196,7 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
             let limits =
                 host_limits(args.max_ticks, args.max_memory).map_err(std::io::Error::other)?;
             Some(
-                ethtests::ee_engine::WasmEngine::new(engine, ee_module::EE_WASM, limits)
+                chain::WasmEngine::new(engine, ee_module::EE_WASM, limits)
                     .map_err(std::io::Error::other)?,
             )
         }
@@ -228,7 +227,9 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
         (None, Some(ee)) => ethtests::blockchain::run_tests(
             &args.paths,
             options,
-            &|_: &ethtests::FixtureFile, _: &str, test: &serde_json::Value| ee.run_test(test),
+            &|_: &ethtests::FixtureFile, _: &str, test: &serde_json::Value| {
+                ethtests::blockchain::run_test_in_ee(ee, test)
+            },
         )?,
         (None, None) => ethtests::blockchain::run(&args.paths, options)?,
     };

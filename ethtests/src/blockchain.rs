@@ -4,25 +4,25 @@
 //! fixtures, without `blockHeader`) must be rejected, the head must end on `lastblockhash` and its
 //! state must equal `postState` (or `postStateHash`).
 //!
-//! The tree ([`chain::Chain`]) keeps the post-state of every accepted block and validates each new
-//! block against its own parent; the engine that validates and executes one block is a closure:
-//! [`execute_native`] here (evm-core's block processing), or the EE Wasm module in a host engine
-//! (`crate::ee_engine`). [`run_tests`] takes a per-test runner, so that `--emit-yaml`
+//! The tree ([`chain::Chain`], in the `chain` crate) keeps the post-state of every accepted block
+//! and validates each new block against its own parent; the engine that validates and executes
+//! one block is a closure: [`execute_native`] (evm-core's block processing), or the EE Wasm module
+//! in a host engine ([`run_test_in_ee`]). [`run_tests`] takes a per-test runner, so that `--emit-yaml`
 //! (`crate::scout_emit`) and `bench blocks` can keep each block's EE input on the way
 //! (`recorded`).
 
-pub mod chain;
 pub mod fixture;
+mod in_ee;
 pub mod recorded;
-mod stateless;
+
+pub use chain::execute_native;
+pub use in_ee::run_test_in_ee;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use evm_core::block::{ChainSpec, Header, execute_block, validate_ommers};
-use evm_core::precompiles::NativePrecompiles;
+use evm_core::block::ChainSpec;
 use evm_core::{InMemoryState, SpecId};
-use primitive_types::H256;
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -457,52 +457,6 @@ fn state_diff(got: &InMemoryState, want: &InMemoryState) -> String {
         text.push_str(&format!(" (+{more} accounts)"));
     }
     text
-}
-
-/// The native engine: evm-core's block processing (header rules against the parent, body,
-/// ommers, execution, gas, roots, bloom, rewards), plus the one ommer rule it leaves to callers
-/// that have the ancestors' bodies: no ommer may have been included by an ancestor already. With
-/// `stateless`, the block is executed a second time over a witness generated from the first run
-/// and both must agree.
-pub fn execute_native(
-    context: ImportContext<'_>,
-    stateless: bool,
-) -> Result<InMemoryState, String> {
-    let included: Vec<H256> = context
-        .ancestor_blocks
-        .iter()
-        .flat_map(|block| block.ommers.iter().map(Header::hash))
-        .collect();
-    validate_ommers(
-        context.chain,
-        context.spec,
-        &context.block.header,
-        &context.block.ommers,
-        context.ancestors,
-        &included,
-    )
-    .map_err(|e| e.to_string())?;
-    if stateless {
-        return stateless::execute(context);
-    }
-    let mut state = context.state;
-    let outcome = execute_block(
-        &mut state,
-        context.chain,
-        context.spec,
-        context.parent,
-        context.ancestors,
-        context.block,
-        &NativePrecompiles,
-    )
-    .map_err(|e| e.to_string())?;
-    if outcome.state_root != context.block.header.state_root {
-        return Err(format!(
-            "state root {:?} != header {:?}",
-            outcome.state_root, context.block.header.state_root
-        ));
-    }
-    Ok(state)
 }
 
 #[cfg(test)]

@@ -7,8 +7,6 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod blockchain;
-pub mod ee_engine;
-pub mod ee_input;
 pub mod files;
 pub mod json;
 pub mod report;

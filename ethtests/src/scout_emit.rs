@@ -18,10 +18,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use evm_core::InMemoryState;
 use serde_json::Value;
 
-use crate::blockchain::chain::ImportContext;
+use chain::{EeInput, ImportContext};
+
 use crate::blockchain::recorded::{EeBlock, run_test_recording};
 use crate::blockchain::{TestRun, run_tests};
-use crate::ee_input::EeInput;
 use crate::{FixtureFile, Outcome, Report, RunOptions};
 
 /// The EE module's file name inside the output folder.

@@ -8,9 +8,9 @@ use evm_core::InMemoryState;
 use primitive_types::H256;
 use serde_json::Value;
 
-use super::chain::ImportContext;
+use chain::{EeInput, ImportContext};
+
 use super::{TestRun, run_test_with};
-use crate::ee_input::EeInput;
 
 /// One block as the EE sees it, in the order the test imported it.
 #[derive(Clone, Debug)]

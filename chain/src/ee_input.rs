@@ -10,7 +10,7 @@ use evm_core::{InMemoryState, SpecId};
 use primitive_types::U256;
 use witness::{BlockDataBlob, Witness};
 
-use crate::blockchain::chain::ImportContext;
+use crate::tree::ImportContext;
 
 /// The EE's input for one block.
 #[derive(Clone, Debug)]

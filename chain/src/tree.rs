@@ -1,5 +1,5 @@
-//! The block tree of one BlockchainTests case: every accepted block with its post-state and total
-//! difficulty, keyed by hash, and the canonical head chosen as clients choose it.
+//! The block tree: every accepted block with its post-state and total difficulty, keyed by hash,
+//! and the canonical head chosen as clients choose it (a BlockchainTests case, and later a node).
 //!
 //! Engines plug in through [`Chain::import`]: the tree decodes the block, finds its parent, and
 //! hands the engine an [`ImportContext`] (the parent's post-state with the BLOCKHASH window of the
@@ -256,26 +256,35 @@ impl Chain {
 mod tests {
     use super::*;
 
-    /// A genesis block with the given difficulty (all other fields from a real fixture).
+    /// A Frontier-shaped genesis block with the given difficulty and empty tries.
     fn genesis(difficulty: u64) -> Block {
-        let header = serde_json::json!({
-            "bloom": format!("0x{}", "00".repeat(256)),
-            "coinbase": "0x8888f1f195afa192cfee860698584c030f4c9db1",
-            "difficulty": format!("{difficulty:#x}"), "extraData": "0x42", "gasLimit": "0x2fefd8",
-            "gasUsed": "0x00", "mixHash": format!("0x{}", "00".repeat(32)),
-            "nonce": "0x0000000000000000", "number": "0x00",
-            "parentHash": format!("0x{}", "00".repeat(32)),
-            "receiptTrie": "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
-            "stateRoot": "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
-            "timestamp": "0x54c98c81",
-            "transactionsTrie": "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
-            "uncleHash": "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
-        });
-        let rlp = super::super::fixture::genesis_rlp(
-            &serde_json::json!({ "genesisBlockHeader": header }),
-        )
-        .unwrap();
-        Block::decode(&rlp).unwrap()
+        Block {
+            header: Header {
+                parent_hash: H256::zero(),
+                ommers_hash: evm_core::block::difficulty::EMPTY_OMMERS_HASH,
+                beneficiary: Default::default(),
+                state_root: witness::EMPTY_ROOT,
+                transactions_root: witness::EMPTY_ROOT,
+                receipts_root: witness::EMPTY_ROOT,
+                logs_bloom: Default::default(),
+                difficulty: U256::from(difficulty),
+                number: 0,
+                gas_limit: 3_141_592,
+                gas_used: 0,
+                timestamp: 0x54c9_8c81,
+                extra_data: vec![0x42],
+                mix_hash: H256::zero(),
+                nonce: [0; 8],
+                base_fee_per_gas: None,
+                withdrawals_root: None,
+                blob_gas_used: None,
+                excess_blob_gas: None,
+                parent_beacon_block_root: None,
+            },
+            transactions: Vec::new(),
+            ommers: Vec::new(),
+            withdrawals: None,
+        }
     }
 
     /// A child of `parent` with `difficulty`; `tag` makes siblings distinct.

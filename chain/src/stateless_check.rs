@@ -8,11 +8,11 @@ use evm_core::block::execute_block;
 use evm_core::precompiles::NativePrecompiles;
 use evm_core::stateless::{RecordingState, WitnessState, generate_witness};
 
-use super::chain::ImportContext;
+use crate::tree::ImportContext;
 
 /// Executes the block of `context` natively (recording) and then over the generated witness;
 /// returns the native post-state.
-pub(super) fn execute(context: ImportContext<'_>) -> Result<InMemoryState, String> {
+pub(crate) fn execute(context: ImportContext<'_>) -> Result<InMemoryState, String> {
     let pre = context.state;
     let mut recording = RecordingState::new(pre.clone());
     let native = execute_block(

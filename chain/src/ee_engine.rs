@@ -12,14 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use evm_core::InMemoryState;
 use evm_ee_host::{Engine, HostError, Limits, Runtime, ShardBlockResult};
 
-use std::cell::RefCell;
-
-use serde_json::Value;
-
-use crate::blockchain::chain::ImportContext;
-use crate::blockchain::fixture::short;
-use crate::blockchain::{TestRun, execute_native, run_test_with};
 use crate::ee_input::EeInput;
+use crate::native::execute_native;
+use crate::tree::ImportContext;
 
 /// One EE module instantiated per block in one engine, with counters for reports and benchmarks.
 pub struct WasmEngine {
@@ -88,37 +83,8 @@ impl WasmEngine {
         self.execute_measured(context, input).0
     }
 
-    /// Runs one blockchain test with every block validated in the EE; each block's line in the
-    /// test's log ends with the ticks the EE used for it.
-    pub fn run_test(&self, test: &Value) -> TestRun {
-        let measured: RefCell<Vec<(String, u64)>> = RefCell::new(Vec::new());
-        let mut run = run_test_with(test, |context| {
-            let header = &context.block.header;
-            let label = format!("block {} ({})", header.number, short(&header.hash()));
-            let input = EeInput::for_import(&context)?;
-            let (result, ticks) = self.execute_measured(context, &input);
-            if let Some(ticks) = ticks {
-                measured.borrow_mut().push((label, ticks));
-            }
-            result
-        });
-        // Log lines and engine runs come in the same order; a block the tree already knew has a
-        // line but no run.
-        let measured = measured.into_inner();
-        let mut pending = measured.iter().peekable();
-        for line in &mut run.log {
-            if let Some((label, ticks)) = pending.peek()
-                && line.starts_with(label.as_str())
-            {
-                line.push_str(&format!(" [{ticks} ticks]"));
-                pending.next();
-            }
-        }
-        run
-    }
-
     /// The block's verdict, and the EE's ticks when the host ran it.
-    fn execute_measured(
+    pub fn execute_measured(
         &self,
         context: ImportContext<'_>,
         input: &EeInput,
