@@ -44,7 +44,7 @@ mod counters;
 
 pub(crate) use counters::{MAX_COUNTER_BUDGET, STACK_GLOBAL, TICKS_GLOBAL};
 
-use crate::trap::HostTrap;
+use crate::run::trap::HostTrap;
 use crate::{HostError, Limits};
 use finite_wasm::prefix_sum_vec::PrefixSumVec;
 use finite_wasm::{Fee, wasmparser as wp};

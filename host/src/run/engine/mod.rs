@@ -3,7 +3,7 @@
 //! results and tick counts; only speed differs.
 
 use crate::HostError;
-use crate::eei::HostState;
+use crate::run::eei::HostState;
 use std::fmt;
 use std::str::FromStr;
 
@@ -143,7 +143,7 @@ macro_rules! host_linker {
                             name,
                             move |mut c: Caller<'_, Data>, x: u32, y: u32, r: u32| -> Ret {
                                 with_memory_charged(&mut c, f, b.ticks(), |m| {
-                                    crate::bignum::compute(b, m, &[x, y, r])
+                                    crate::run::bignum::compute(b, m, &[x, y, r])
                                 })
                             },
                         ),
@@ -157,7 +157,7 @@ macro_rules! host_linker {
                                   r: u32|
                                   -> Ret {
                                 with_memory_charged(&mut c, f, b.ticks(), |m| {
-                                    crate::bignum::compute(b, m, &[x, y, md, r])
+                                    crate::run::bignum::compute(b, m, &[x, y, md, r])
                                 })
                             },
                         ),
@@ -172,7 +172,7 @@ macro_rules! host_linker {
                                   r: u32|
                                   -> Ret {
                                 with_memory_charged(&mut c, f, b.ticks(), |m| {
-                                    crate::bignum::compute(b, m, &[x, y, md, inv, r])
+                                    crate::run::bignum::compute(b, m, &[x, y, md, inv, r])
                                 })
                             },
                         ),

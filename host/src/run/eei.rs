@@ -6,10 +6,10 @@
 //! `block_data[offset..offset + length]` (Scout sliced `offset..length`); every guest range is
 //! bounds-checked with checked arithmetic and traps with a message instead of panicking.
 
-pub(crate) use crate::bignum::BignumFn;
-use crate::debug::{DebugLine, DebugLog};
-use crate::metering::{Meter, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD};
-use crate::trap::HostTrap;
+use crate::load::metering::{Meter, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD};
+pub(crate) use crate::run::bignum::BignumFn;
+use crate::run::debug::{DebugLine, DebugLog};
+use crate::run::trap::HostTrap;
 use std::ops::Range;
 
 /// Most deposit receipt bytes one run may push: 16 MiB, about 91,000 deposits of 184 bytes,

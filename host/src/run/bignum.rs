@@ -17,8 +17,8 @@
 
 use precompiles::bignum as arith;
 
-use crate::eei::{HostFn, guest_range};
-use crate::trap::HostTrap;
+use crate::run::eei::{HostFn, guest_range};
+use crate::run::trap::HostTrap;
 
 /// Ticks of a 256-bit addition or subtraction, plain or modular (the host call included).
 pub const TICKS_BIGNUM_256: u64 = 40;

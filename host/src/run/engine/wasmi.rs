@@ -1,14 +1,14 @@
-//! The wasmtime engine (Cranelift compiler).
+//! The wasmi engine (interpreter).
 
 use super::{Outcome, trap_message as msg};
-use crate::eei::{HostFn, HostState};
-use crate::metering::{METERING_MODULE, MeterFn, STACK_GLOBAL, TICKS_GLOBAL};
-use crate::module::{MAX_TABLE_ELEMENTS, MAX_TABLES};
-use crate::trap::HostTrap;
+use crate::load::metering::{FRAME_OVERHEAD, METERING_MODULE, MeterFn, STACK_GLOBAL, TICKS_GLOBAL};
+use crate::load::module::{MAX_TABLE_ELEMENTS, MAX_TABLES};
+use crate::run::eei::{HostFn, HostState};
+use crate::run::trap::HostTrap;
 use crate::{HostError, Limits};
-use wasmtime::{
-    Caller, Config, Engine, Extern, Global, GlobalType, Linker, Module, Mutability, Store,
-    StoreLimits, StoreLimitsBuilder, Trap, Val, ValType,
+use wasmi::{
+    Caller, CompilationMode, Config, Engine, Extern, Global, Linker, Module, Mutability, Store,
+    StoreLimits, StoreLimitsBuilder, TrapCode, Val,
 };
 
 /// What the store holds: the EEI state, the memory limiter and the run's metering counters.
@@ -19,7 +19,7 @@ struct Data {
     /// The memory of the only module in the store, once instantiated: host functions use it
     /// without looking the caller's export up by name. `None` with libraries (each module
     /// calls with its own memory) and during instantiation.
-    memory: Option<wasmtime::Memory>,
+    memory: Option<wasmi::Memory>,
 }
 
 /// The `metering.ticks` and `metering.stack` globals of one run (see `metering/counters.rs`).
@@ -30,22 +30,20 @@ struct Counters {
 }
 
 impl Counters {
-    fn new(store: &mut Store<Data>) -> Result<Counters, HostError> {
-        let ty = GlobalType::new(ValType::I64, Mutability::Var);
-        let mut counter =
-            || Global::new(&mut *store, ty.clone(), Val::I64(0)).map_err(engine_error);
-        Ok(Counters {
-            ticks: counter()?,
-            stack: counter()?,
-        })
+    fn new(store: &mut Store<Data>) -> Counters {
+        let mut counter = || Global::new(&mut *store, Val::I64(0), Mutability::Var);
+        Counters {
+            ticks: counter(),
+            stack: counter(),
+        }
     }
 }
 
 /// Copies the counters from the globals into the host's meter (before a host function charges).
 fn sync_in(caller: &mut Caller<'_, Data>) {
     if let Some(counters) = caller.data().counters {
-        let ticks = counters.ticks.get(&mut *caller).i64().unwrap_or_default();
-        let stack = counters.stack.get(&mut *caller).i64().unwrap_or_default();
+        let ticks = counters.ticks.get(&*caller).i64().unwrap_or_default();
+        let stack = counters.stack.get(&*caller).i64().unwrap_or_default();
         caller.data_mut().host.meter.load_counters(ticks, stack);
     }
 }
@@ -54,8 +52,11 @@ fn sync_in(caller: &mut Caller<'_, Data>) {
 fn sync_out(caller: &mut Caller<'_, Data>) -> Ret {
     if let Some(counters) = caller.data().counters {
         let (ticks, stack) = caller.data().host.meter.counters();
-        counters.ticks.set(&mut *caller, Val::I64(ticks))?;
-        counters.stack.set(&mut *caller, Val::I64(stack))?;
+        counters
+            .ticks
+            .set(&mut *caller, Val::I64(ticks))
+            .and_then(|()| counters.stack.set(&mut *caller, Val::I64(stack)))
+            .map_err(|e| wasmi::Error::new(format!("metering counters: {e}")))?;
     }
     Ok(())
 }
@@ -68,24 +69,7 @@ fn with_host<R>(
     sync_in(caller);
     let result = op(&mut caller.data_mut().host);
     sync_out(caller)?;
-    result.map_err(wasmtime::Error::new)
-}
-
-/// The host state after a run, its meter holding the guest's final counts (a count past the
-/// budget only exists on the way to the trap that reports it, which already set the budget).
-fn final_state(mut store: Store<Data>) -> HostState {
-    let counters = store.data().counters;
-    let counts = counters.map(|c| {
-        (
-            c.ticks.get(&mut store).i64().unwrap_or_default(),
-            c.stack.get(&mut store).i64().unwrap_or_default(),
-        )
-    });
-    let mut host = store.into_data().host;
-    if let Some((ticks, stack)) = counts {
-        host.meter.finish_counters(ticks, stack);
-    }
-    host
+    result.map_err(wasmi::Error::host)
 }
 
 pub(crate) struct Loaded {
@@ -96,7 +80,7 @@ pub(crate) struct Loaded {
 }
 
 fn engine_error(e: impl std::fmt::Display) -> HostError {
-    HostError::Engine(format!("wasmtime: {e}"))
+    HostError::Engine(format!("wasmi: {e}"))
 }
 
 impl Loaded {
@@ -105,24 +89,26 @@ impl Loaded {
         libraries: &[(String, Vec<u8>)],
         limits: &Limits,
     ) -> Result<Self, HostError> {
-        let mut config = Config::new();
-        // Far above the deterministic stack budget (16 native bytes per unit, at least 2 KiB
-        // per frame) and below the run thread's stack (`Limits::native_stack_bytes`).
-        let wasm_stack = usize::try_from(limits.max_stack)
+        let mut config = Config::default();
+        // wasmi's own limits sit far above the deterministic stack budget (every frame costs at
+        // least FRAME_OVERHEAD units there, and a wasmi value slot is at most 8x a unit), so the
+        // metering's stack trap always comes first.
+        let max_frames = usize::try_from(limits.max_stack / FRAME_OVERHEAD)
             .unwrap_or(usize::MAX)
-            .saturating_mul(16)
+            .saturating_add(64);
+        let max_height = usize::try_from(limits.max_stack)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(8)
             .saturating_add(1 << 20);
         config
-            .max_wasm_stack(wasm_stack)
-            // Unused (no async calls), but wasmtime checks it against `max_wasm_stack`.
-            .async_stack_size(wasm_stack.saturating_add(1 << 20))
-            // Same NaN bits as wasmi's `deterministic` feature.
-            .cranelift_nan_canonicalization(true)
+            .set_max_recursion_depth(max_frames)
+            .set_max_stack_height(max_height)
             .wasm_tail_call(false)
+            .wasm_extended_const(false)
             .wasm_multi_memory(false)
-            .wasm_relaxed_simd(false)
-            .wasm_simd(false);
-        let engine = Engine::new(&config).map_err(engine_error)?;
+            // Validation is eager, translation lazy: deterministic, and quick to load.
+            .compilation_mode(CompilationMode::LazyTranslation);
+        let engine = Engine::new(&config);
         let ee = Module::new(&engine, ee).map_err(engine_error)?;
         let libraries = libraries
             .iter()
@@ -163,14 +149,14 @@ impl Loaded {
         );
         store.limiter(|data| &mut data.limits);
         let mut linker = linker(&self.engine)?;
-        let counters = Counters::new(&mut store)?;
+        let counters = Counters::new(&mut store);
         store.data_mut().counters = Some(counters);
         for (name, global) in [
             (TICKS_GLOBAL, counters.ticks),
             (STACK_GLOBAL, counters.stack),
         ] {
             linker
-                .define(&store, METERING_MODULE, name, global)
+                .define(METERING_MODULE, name, global)
                 .map_err(engine_error)?;
         }
         Ok((store, linker, counters))
@@ -179,7 +165,7 @@ impl Loaded {
     pub(crate) fn run(&self, state: HostState) -> Result<Outcome, HostError> {
         let (mut store, mut linker, _) = self.new_store(state)?;
         for (name, module) in &self.libraries {
-            let instance = match linker.instantiate(&mut store, module) {
+            let instance = match linker.instantiate_and_start(&mut store, module) {
                 Ok(instance) => instance,
                 Err(e) => return instantiation_failed(e, store),
             };
@@ -187,15 +173,15 @@ impl Loaded {
                 .instance(&mut store, name, instance)
                 .map_err(engine_error)?;
         }
-        let instance = match linker.instantiate(&mut store, &self.ee) {
+        let instance = match linker.instantiate_and_start(&mut store, &self.ee) {
             Ok(instance) => instance,
             Err(e) => return instantiation_failed(e, store),
         };
         if self.libraries.is_empty() {
-            store.data_mut().memory = instance.get_memory(&mut store, "memory");
+            store.data_mut().memory = instance.get_memory(&store, "memory");
         }
         let main = instance
-            .get_typed_func::<(), ()>(&mut store, "main")
+            .get_typed_func::<(), ()>(&store, "main")
             .map_err(|_| HostError::MissingExport("a function `main`".into()))?;
         let trap = main.call(&mut store, ()).err().map(|e| trap_text(&e));
         Ok(Outcome {
@@ -205,9 +191,27 @@ impl Loaded {
     }
 }
 
-/// A trap while instantiating is the EE's failure; anything else is the host's.
-fn instantiation_failed(e: wasmtime::Error, store: Store<Data>) -> Result<Outcome, HostError> {
-    if e.downcast_ref::<HostTrap>().is_some() || e.downcast_ref::<Trap>().is_some() {
+/// The host state after a run, its meter holding the guest's final counts (a count past the
+/// budget only exists on the way to the trap that reports it, which already set the budget).
+fn final_state(store: Store<Data>) -> HostState {
+    let counters = store.data().counters;
+    let counts = counters.map(|c| {
+        (
+            c.ticks.get(&store).i64().unwrap_or_default(),
+            c.stack.get(&store).i64().unwrap_or_default(),
+        )
+    });
+    let mut host = store.into_data().host;
+    if let Some((ticks, stack)) = counts {
+        host.meter.finish_counters(ticks, stack);
+    }
+    host
+}
+
+/// A trap while instantiating (a start function, a data segment out of bounds) is the EE's
+/// failure; anything else is the host's.
+fn instantiation_failed(e: wasmi::Error, store: Store<Data>) -> Result<Outcome, HostError> {
+    if e.downcast_ref::<HostTrap>().is_some() || e.as_trap_code().is_some() {
         Ok(Outcome {
             trap: Some(trap_text(&e)),
             state: final_state(store),
@@ -217,20 +221,20 @@ fn instantiation_failed(e: wasmtime::Error, store: Store<Data>) -> Result<Outcom
     }
 }
 
-fn trap_text(e: &wasmtime::Error) -> String {
+fn trap_text(e: &wasmi::Error) -> String {
     if let Some(trap) = e.downcast_ref::<HostTrap>() {
         return trap.0.clone();
     }
-    match e.downcast_ref::<Trap>() {
-        Some(Trap::UnreachableCodeReached) => msg::UNREACHABLE.into(),
-        Some(Trap::MemoryOutOfBounds) => msg::MEMORY_OUT_OF_BOUNDS.into(),
-        Some(Trap::TableOutOfBounds) => msg::TABLE_OUT_OF_BOUNDS.into(),
-        Some(Trap::IndirectCallToNull) => msg::INDIRECT_CALL_TO_NULL.into(),
-        Some(Trap::BadSignature) => msg::BAD_SIGNATURE.into(),
-        Some(Trap::IntegerDivisionByZero) => msg::DIVISION_BY_ZERO.into(),
-        Some(Trap::IntegerOverflow) => msg::INTEGER_OVERFLOW.into(),
-        Some(Trap::BadConversionToInteger) => msg::BAD_CONVERSION.into(),
-        Some(Trap::StackOverflow) => msg::STACK_OVERFLOW.into(),
+    match e.as_trap_code() {
+        Some(TrapCode::UnreachableCodeReached) => msg::UNREACHABLE.into(),
+        Some(TrapCode::MemoryOutOfBounds) => msg::MEMORY_OUT_OF_BOUNDS.into(),
+        Some(TrapCode::TableOutOfBounds) => msg::TABLE_OUT_OF_BOUNDS.into(),
+        Some(TrapCode::IndirectCallToNull) => msg::INDIRECT_CALL_TO_NULL.into(),
+        Some(TrapCode::BadSignature) => msg::BAD_SIGNATURE.into(),
+        Some(TrapCode::IntegerDivisionByZero) => msg::DIVISION_BY_ZERO.into(),
+        Some(TrapCode::IntegerOverflow) => msg::INTEGER_OVERFLOW.into(),
+        Some(TrapCode::BadConversionToInteger) => msg::BAD_CONVERSION.into(),
+        Some(TrapCode::StackOverflow) => msg::STACK_OVERFLOW.into(),
         _ => e.to_string(),
     }
 }
@@ -240,13 +244,13 @@ fn with_memory<R>(
     caller: &mut Caller<'_, Data>,
     f: HostFn,
     op: impl FnOnce(&mut HostState, &mut [u8]) -> Result<R, HostTrap>,
-) -> wasmtime::Result<R> {
+) -> Result<R, wasmi::Error> {
     let memory = match caller.data().memory {
         Some(memory) => memory,
         None => match caller.get_export("memory") {
             Some(Extern::Memory(memory)) => memory,
             _ => {
-                return Err(wasmtime::Error::new(HostTrap::new(format!(
+                return Err(wasmi::Error::host(HostTrap::new(format!(
                     "{}: the calling module exports no memory named `memory`",
                     f.env_name()
                 ))));
@@ -257,7 +261,7 @@ fn with_memory<R>(
     let (bytes, data) = memory.data_and_store_mut(&mut *caller);
     let result = op(&mut data.host, bytes);
     sync_out(caller)?;
-    result.map_err(wasmtime::Error::new)
+    result.map_err(wasmi::Error::host)
 }
 
 /// As [`with_memory`] for a host function of fixed cost that leaves the stack alone (the bignum
@@ -270,13 +274,16 @@ fn with_memory_charged<R>(
     op: impl FnOnce(&mut [u8]) -> Result<R, HostTrap>,
 ) -> Ret<R> {
     if let (Some(counters), Some(memory)) = (caller.data().counters, caller.data().memory) {
-        let used = counters.ticks.get(&mut *caller).i64().unwrap_or_default() as u64;
+        let used = counters.ticks.get(&*caller).i64().unwrap_or_default() as u64;
         if let Some(total) = used
             .checked_add(ticks)
             .filter(|total| *total <= caller.data().host.meter.max_ticks())
         {
-            counters.ticks.set(&mut *caller, Val::I64(total as i64))?;
-            return op(memory.data_mut(&mut *caller)).map_err(wasmtime::Error::new);
+            counters
+                .ticks
+                .set(&mut *caller, Val::I64(total as i64))
+                .map_err(|e| wasmi::Error::new(format!("metering counters: {e}")))?;
+            return op(memory.data_mut(&mut *caller)).map_err(wasmi::Error::host);
         }
     }
     with_memory(caller, f, |h, m| {
@@ -285,7 +292,7 @@ fn with_memory_charged<R>(
     })
 }
 
-type Ret<T = ()> = wasmtime::Result<T>;
+type Ret<T = ()> = Result<T, wasmi::Error>;
 
 /// The EEI, debug, bignum and metering functions under all their import names.
 fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
@@ -296,12 +303,12 @@ fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
 /// frees everything at the start of a call, and the meter restarts).
 pub(crate) struct PrecompileInstance {
     store: Store<Data>,
-    memory: wasmtime::Memory,
-    input: wasmtime::TypedFunc<i32, i32>,
-    run: wasmtime::TypedFunc<(i32, i64, i32), i32>,
-    gas: wasmtime::TypedFunc<(), i64>,
-    output: wasmtime::TypedFunc<(), i32>,
-    output_len: wasmtime::TypedFunc<(), i32>,
+    memory: wasmi::Memory,
+    input: wasmi::TypedFunc<i32, i32>,
+    run: wasmi::TypedFunc<(i32, i64, i32), i32>,
+    gas: wasmi::TypedFunc<(), i64>,
+    output: wasmi::TypedFunc<(), i32>,
+    output_len: wasmi::TypedFunc<(), i32>,
     counters: Counters,
     max_ticks: u64,
     max_stack: u64,
@@ -313,33 +320,33 @@ impl Loaded {
         &self,
         limits: &Limits,
     ) -> Result<PrecompileInstance, HostError> {
-        let meter = crate::metering::Meter::new(limits.max_ticks, limits.max_stack);
+        let meter = crate::load::metering::Meter::new(limits.max_ticks, limits.max_stack);
         let (mut store, linker, counters) =
             self.new_store(HostState::new([0; 32], Vec::new(), meter))?;
         let instance = linker
-            .instantiate(&mut store, &self.ee)
+            .instantiate_and_start(&mut store, &self.ee)
             .map_err(|e| HostError::Engine(format!("instantiating: {}", trap_text(&e))))?;
         let missing = |what: &str| HostError::MissingExport(what.into());
         let memory = instance
-            .get_memory(&mut store, "memory")
+            .get_memory(&store, "memory")
             .ok_or_else(|| missing("a memory named `memory`"))?;
         store.data_mut().memory = Some(memory);
         Ok(PrecompileInstance {
             memory,
             input: instance
-                .get_typed_func(&mut store, "precompile_input")
+                .get_typed_func(&store, "precompile_input")
                 .map_err(|_| missing("`precompile_input`"))?,
             run: instance
-                .get_typed_func(&mut store, "precompile_run")
+                .get_typed_func(&store, "precompile_run")
                 .map_err(|_| missing("`precompile_run`"))?,
             gas: instance
-                .get_typed_func(&mut store, "precompile_gas")
+                .get_typed_func(&store, "precompile_gas")
                 .map_err(|_| missing("`precompile_gas`"))?,
             output: instance
-                .get_typed_func(&mut store, "precompile_output")
+                .get_typed_func(&store, "precompile_output")
                 .map_err(|_| missing("`precompile_output`"))?,
             output_len: instance
-                .get_typed_func(&mut store, "precompile_output_len")
+                .get_typed_func(&store, "precompile_output_len")
                 .map_err(|_| missing("`precompile_output_len`"))?,
             store,
             counters,
@@ -358,7 +365,7 @@ impl PrecompileInstance {
         pricing: u32,
     ) -> Result<super::RawPrecompileCall, HostError> {
         self.store.data_mut().host.meter =
-            crate::metering::Meter::new(self.max_ticks, self.max_stack);
+            crate::load::metering::Meter::new(self.max_ticks, self.max_stack);
         for global in [self.counters.ticks, self.counters.stack] {
             global
                 .set(&mut self.store, Val::I64(0))
@@ -368,7 +375,7 @@ impl PrecompileInstance {
         let ticks = self
             .counters
             .ticks
-            .get(&mut self.store)
+            .get(&self.store)
             .i64()
             .unwrap_or_default() as u64;
         let (status, gas, output) = match status {
@@ -389,7 +396,7 @@ impl PrecompileInstance {
         gas_limit: u64,
         pricing: u32,
     ) -> Result<(i32, u64, Vec<u8>), String> {
-        let trap = |e: wasmtime::Error| trap_text(&e);
+        let trap = |e: wasmi::Error| trap_text(&e);
         let len = i32::try_from(input.len()).map_err(|_| "input beyond 2 GiB".to_owned())?;
         let ptr = self.input.call(&mut self.store, len).map_err(trap)?;
         self.memory

@@ -72,7 +72,7 @@ impl Limits {
                 self.max_stack
             )));
         }
-        if self.max_ticks > crate::metering::MAX_COUNTER_BUDGET {
+        if self.max_ticks > crate::load::metering::MAX_COUNTER_BUDGET {
             return Err(HostError::InvalidLimits(format!(
                 "max_ticks {} is above the largest budget, 2^62",
                 self.max_ticks
