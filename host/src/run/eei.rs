@@ -6,9 +6,10 @@
 //! `block_data[offset..offset + length]` (Scout sliced `offset..length`); every guest range is
 //! bounds-checked with checked arithmetic and traps with a message instead of panicking.
 
-use crate::load::metering::{Meter, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD};
+use crate::load::metering::{TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD};
 pub(crate) use crate::run::bignum::BignumFn;
 use crate::run::debug::{DebugLine, DebugLog};
+use crate::run::meter::Meter;
 use crate::run::trap::HostTrap;
 use std::ops::Range;
 

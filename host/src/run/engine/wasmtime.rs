@@ -313,7 +313,7 @@ impl Loaded {
         &self,
         limits: &Limits,
     ) -> Result<PrecompileInstance, HostError> {
-        let meter = crate::load::metering::Meter::new(limits.max_ticks, limits.max_stack);
+        let meter = crate::run::meter::Meter::new(limits.max_ticks, limits.max_stack);
         let (mut store, linker, counters) =
             self.new_store(HostState::new([0; 32], Vec::new(), meter))?;
         let instance = linker
@@ -358,7 +358,7 @@ impl PrecompileInstance {
         pricing: u32,
     ) -> Result<super::RawPrecompileCall, HostError> {
         self.store.data_mut().host.meter =
-            crate::load::metering::Meter::new(self.max_ticks, self.max_stack);
+            crate::run::meter::Meter::new(self.max_ticks, self.max_stack);
         for global in [self.counters.ticks, self.counters.stack] {
             global
                 .set(&mut self.store, Val::I64(0))
