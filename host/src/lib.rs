@@ -44,6 +44,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod error;
+mod host_fns;
 mod load;
 mod run;
 mod scout_yaml;

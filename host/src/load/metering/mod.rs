@@ -44,7 +44,6 @@ mod counters;
 
 pub(crate) use counters::{MAX_COUNTER_BUDGET, STACK_GLOBAL, TICKS_GLOBAL};
 
-use crate::run::meter::BulkUnit;
 use crate::{HostError, Limits};
 use finite_wasm::prefix_sum_vec::PrefixSumVec;
 use finite_wasm::{Fee, wasmparser as wp};
@@ -194,42 +193,6 @@ pub(crate) fn instrument(wasm: &[u8], limits: &Limits) -> Result<Vec<u8>, HostEr
             "finite-wasm failed on this module: {what}"
         )))
     })
-}
-
-/// The metering functions that instrumentation imports from [`METERING_MODULE`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum MeterFn {
-    /// `finite_wasm_gas(i64)`.
-    Gas,
-    /// `finite_wasm_{memory,table}_{copy,fill,init}(i32, i64, i64) -> i32`.
-    Bulk(&'static str, BulkUnit),
-    /// `finite_wasm_stack(i64, i64)`.
-    Stack,
-    /// `finite_wasm_unstack(i64, i64)`.
-    Unstack,
-}
-
-impl MeterFn {
-    pub(crate) const ALL: [MeterFn; 9] = [
-        MeterFn::Gas,
-        MeterFn::Bulk("finite_wasm_memory_copy", BulkUnit::MemoryWords),
-        MeterFn::Bulk("finite_wasm_memory_fill", BulkUnit::MemoryWords),
-        MeterFn::Bulk("finite_wasm_memory_init", BulkUnit::MemoryWords),
-        MeterFn::Bulk("finite_wasm_table_copy", BulkUnit::TableElements),
-        MeterFn::Bulk("finite_wasm_table_fill", BulkUnit::TableElements),
-        MeterFn::Bulk("finite_wasm_table_init", BulkUnit::TableElements),
-        MeterFn::Stack,
-        MeterFn::Unstack,
-    ];
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            MeterFn::Gas => "finite_wasm_gas",
-            MeterFn::Bulk(name, _) => name,
-            MeterFn::Stack => "finite_wasm_stack",
-            MeterFn::Unstack => "finite_wasm_unstack",
-        }
-    }
 }
 
 #[cfg(test)]

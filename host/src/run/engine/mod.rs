@@ -1,5 +1,5 @@
 //! The Wasm engines an EE runs in. Both get the same instrumented module, the same host
-//! functions (from `eei.rs` and `metering.rs`) and the same limits, so they produce the same
+//! functions (the table in `host_fns.rs`) and the same limits, so they produce the same
 //! results and tick counts; only speed differs.
 
 use crate::HostError;
@@ -61,170 +61,53 @@ impl FromStr for Engine {
     }
 }
 
-/// The body of both engines' `linker()`: every EEI, debug, bignum and metering function under
-/// all its import names. wasmi's and wasmtime's `Linker::func_wrap` and `Caller` have the same
-/// shape, so the registrations are written once; each engine module supplies `Linker`,
-/// `Caller`, `Data`, `Ret`, `with_memory`, `with_memory_charged`, `with_host` and
-/// `engine_error` of its own.
-macro_rules! host_linker {
-    ($engine:expr) => {{
-        let engine = $engine;
-        let mut linker = Linker::new(engine);
-        for f in HostFn::ALL {
-            for (module, name) in f.import_names() {
-                match f {
-                    HostFn::LoadPreStateRoot => linker.func_wrap(
-                        module,
-                        name,
-                        move |mut c: Caller<'_, Data>, ptr: u32| -> Ret {
-                            with_memory(&mut c, f, |h, m| h.load_pre_state_root(m, ptr))
-                        },
-                    ),
-                    HostFn::BlockDataSize => {
-                        linker.func_wrap(module, name, |mut c: Caller<'_, Data>| -> Ret<i32> {
-                            with_host(&mut c, |h| h.block_data_size())
-                        })
-                    }
-                    HostFn::BlockDataCopy => linker.func_wrap(
-                        module,
-                        name,
-                        move |mut c: Caller<'_, Data>, ptr: u32, offset: u32, len: u32| -> Ret {
-                            with_memory(&mut c, f, |h, m| h.block_data_copy(m, ptr, offset, len))
-                        },
-                    ),
-                    HostFn::SavePostStateRoot => linker.func_wrap(
-                        module,
-                        name,
-                        move |mut c: Caller<'_, Data>, ptr: u32| -> Ret {
-                            with_memory(&mut c, f, |h, m| h.save_post_state_root(m, ptr))
-                        },
-                    ),
-                    HostFn::PushNewDeposit => linker.func_wrap(
-                        module,
-                        name,
-                        move |mut c: Caller<'_, Data>, ptr: u32, len: u32| -> Ret {
-                            with_memory(&mut c, f, |h, m| h.push_new_deposit(m, ptr, len))
-                        },
-                    ),
-                    HostFn::UseTicks => linker.func_wrap(
-                        module,
-                        name,
-                        |mut c: Caller<'_, Data>, ticks: i32| -> Ret {
-                            with_host(&mut c, |h| h.use_ticks(ticks))
-                        },
-                    ),
-                    HostFn::Print32 => {
-                        linker.func_wrap(module, name, |mut c: Caller<'_, Data>, v: i32| -> Ret {
-                            with_host(&mut c, |h| h.print32(v))
-                        })
-                    }
-                    HostFn::Print64 => {
-                        linker.func_wrap(module, name, |mut c: Caller<'_, Data>, v: i64| -> Ret {
-                            with_host(&mut c, |h| h.print64(v))
-                        })
-                    }
-                    HostFn::PrintMem => linker.func_wrap(
-                        module,
-                        name,
-                        move |mut c: Caller<'_, Data>, ptr: u32, len: u32| -> Ret {
-                            with_memory(&mut c, f, |h, m| h.print_mem(m, ptr, len))
-                        },
-                    ),
-                    HostFn::PrintMemHex => linker.func_wrap(
-                        module,
-                        name,
-                        move |mut c: Caller<'_, Data>, ptr: u32, len: u32| -> Ret {
-                            with_memory(&mut c, f, |h, m| h.print_mem_hex(m, ptr, len))
-                        },
-                    ),
-                    HostFn::Bignum(b) => match b.arity() {
-                        3 => linker.func_wrap(
+/// Generates an engine's `linker()` from the table of host functions (`host_fns.rs`): every
+/// host function under all its import names. wasmi's and wasmtime's `Linker::func_wrap` and
+/// `Caller` have the same shape, so the registrations are written once; each engine module
+/// supplies `Engine`, `Linker`, `Caller`, `Data`, `Ret`, `with_host`, `with_memory`,
+/// `with_memory_charged` and `engine_error` of its own.
+macro_rules! link_host_fns {
+    ($(
+        $variant:ident [$($names:tt)*]
+        ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?, $access:ident($($how:tt)*);
+    )*) => {
+        /// Every host function under all its import names.
+        fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
+            let mut linker = Linker::new(engine);
+            $(
+                for &(module, name) in HostFn::$variant.import_names() {
+                    linker
+                        .func_wrap(
                             module,
                             name,
-                            move |mut c: Caller<'_, Data>, x: u32, y: u32, r: u32| -> Ret {
-                                with_memory_charged(&mut c, f, b.ticks(), |m| {
-                                    crate::run::bignum::compute(b, m, &[x, y, r])
-                                })
+                            |mut c: Caller<'_, Data>,
+                             $($arg: $ty),*|
+                             -> Ret<crate::host_fns::result_type!($($ret)?)> {
+                                super::host_call!(&mut c, HostFn::$variant, $access($($how)*))
                             },
-                        ),
-                        4 => linker.func_wrap(
-                            module,
-                            name,
-                            move |mut c: Caller<'_, Data>,
-                                  x: u32,
-                                  y: u32,
-                                  md: u32,
-                                  r: u32|
-                                  -> Ret {
-                                with_memory_charged(&mut c, f, b.ticks(), |m| {
-                                    crate::run::bignum::compute(b, m, &[x, y, md, r])
-                                })
-                            },
-                        ),
-                        _ => linker.func_wrap(
-                            module,
-                            name,
-                            move |mut c: Caller<'_, Data>,
-                                  x: u32,
-                                  y: u32,
-                                  md: u32,
-                                  inv: u32,
-                                  r: u32|
-                                  -> Ret {
-                                with_memory_charged(&mut c, f, b.ticks(), |m| {
-                                    crate::run::bignum::compute(b, m, &[x, y, md, inv, r])
-                                })
-                            },
-                        ),
-                    },
+                        )
+                        .map_err(engine_error)?;
                 }
-                .map_err(engine_error)?;
-            }
+            )*
+            Ok(linker)
         }
-        for m in MeterFn::ALL {
-            let name = m.name();
-            match m {
-                MeterFn::Gas => linker.func_wrap(
-                    METERING_MODULE,
-                    name,
-                    |mut c: Caller<'_, Data>, ticks: u64| -> Ret {
-                        with_host(&mut c, |h| h.meter.charge(ticks))
-                    },
-                ),
-                MeterFn::Bulk(_, unit) => linker.func_wrap(
-                    METERING_MODULE,
-                    name,
-                    move |mut c: Caller<'_, Data>,
-                          count: i32,
-                          linear: i64,
-                          constant: i64|
-                          -> Ret<i32> {
-                        with_host(&mut c, |h| {
-                            h.meter.charge_bulk(unit, count, linear, constant)
-                        })
-                    },
-                ),
-                MeterFn::Stack => linker.func_wrap(
-                    METERING_MODULE,
-                    name,
-                    |mut c: Caller<'_, Data>, operands: i64, frame: i64| -> Ret {
-                        with_host(&mut c, |h| h.meter.reserve_stack(operands, frame))
-                    },
-                ),
-                MeterFn::Unstack => linker.func_wrap(
-                    METERING_MODULE,
-                    name,
-                    |mut c: Caller<'_, Data>, operands: i64, frame: i64| -> Ret {
-                        with_host(&mut c, |h| h.meter.release_stack(operands, frame))
-                    },
-                ),
-            }
-            .map_err(engine_error)?;
-        }
-        Ok(linker)
-    }};
+    };
 }
-pub(crate) use host_linker;
+pub(crate) use link_host_fns;
+
+/// One host call by how its implementation reaches the run's state (see `host_fns.rs`).
+macro_rules! host_call {
+    ($caller:expr, $f:expr, host($op:expr)) => {
+        with_host($caller, $op)
+    };
+    ($caller:expr, $f:expr, memory($op:expr)) => {
+        with_memory($caller, $f, $op)
+    };
+    ($caller:expr, $f:expr, charged($ticks:expr, $op:expr)) => {
+        with_memory_charged($caller, $f, $ticks, $op)
+    };
+}
+pub(crate) use host_call;
 
 /// Trap messages shared by the engines, so a trap reads the same whichever engine ran.
 pub(crate) mod trap_message {

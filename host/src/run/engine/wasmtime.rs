@@ -1,9 +1,10 @@
 //! The wasmtime engine (Cranelift compiler).
 
-use super::{Outcome, trap_message as msg};
-use crate::load::metering::{METERING_MODULE, MeterFn, STACK_GLOBAL, TICKS_GLOBAL};
+use super::{Outcome, link_host_fns, trap_message as msg};
+use crate::host_fns::HostFn;
+use crate::load::metering::{METERING_MODULE, STACK_GLOBAL, TICKS_GLOBAL};
 use crate::load::module::{MAX_TABLE_ELEMENTS, MAX_TABLES};
-use crate::run::eei::{HostFn, HostState};
+use crate::run::eei::HostState;
 use crate::run::trap::HostTrap;
 use crate::{HostError, Limits};
 use wasmtime::{
@@ -267,7 +268,7 @@ fn with_memory_charged<R>(
     caller: &mut Caller<'_, Data>,
     f: HostFn,
     ticks: u64,
-    op: impl FnOnce(&mut [u8]) -> Result<R, HostTrap>,
+    op: impl FnOnce(HostFn, &mut [u8]) -> Result<R, HostTrap>,
 ) -> Ret<R> {
     if let (Some(counters), Some(memory)) = (caller.data().counters, caller.data().memory) {
         let used = counters.ticks.get(&mut *caller).i64().unwrap_or_default() as u64;
@@ -276,21 +277,18 @@ fn with_memory_charged<R>(
             .filter(|total| *total <= caller.data().host.meter.max_ticks())
         {
             counters.ticks.set(&mut *caller, Val::I64(total as i64))?;
-            return op(memory.data_mut(&mut *caller)).map_err(wasmtime::Error::new);
+            return op(f, memory.data_mut(&mut *caller)).map_err(wasmtime::Error::new);
         }
     }
     with_memory(caller, f, |h, m| {
         h.meter.charge(ticks)?;
-        op(m)
+        op(f, m)
     })
 }
 
 type Ret<T = ()> = wasmtime::Result<T>;
 
-/// The EEI, debug, bignum and metering functions under all their import names.
-fn linker(engine: &Engine) -> Result<Linker<Data>, HostError> {
-    super::host_linker!(engine)
-}
+crate::host_fns::for_each_host_fn!(link_host_fns);
 
 /// A standalone precompile module's instance: one store, reused across calls (the module's ABI
 /// frees everything at the start of a call, and the meter restarts).
