@@ -7,9 +7,12 @@ use crate::run::eei::HostState;
 use std::fmt;
 use std::str::FromStr;
 
+mod shared;
 mod wasmi;
 #[cfg(feature = "wasmtime")]
 mod wasmtime;
+
+use shared::shared_engine;
 
 /// Which engine runs the EE.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -63,9 +66,9 @@ impl FromStr for Engine {
 
 /// Generates an engine's `linker()` from the table of host functions (`host_fns.rs`): every
 /// host function under all its import names. wasmi's and wasmtime's `Linker::func_wrap` and
-/// `Caller` have the same shape, so the registrations are written once; each engine module
-/// supplies `Engine`, `Linker`, `Caller`, `Data`, `Ret`, `with_host`, `with_memory`,
-/// `with_memory_charged` and `engine_error` of its own.
+/// `Caller` have the same shape, so the registrations are written once, expanded by
+/// [`shared_engine!`] over each engine's `Engine`, `Linker`, `Caller` and its own `Data`, `Ret`,
+/// `with_host`, `with_memory`, `with_memory_charged` and `engine_error`.
 macro_rules! link_host_fns {
     ($(
         $variant:ident [$($names:tt)*]
