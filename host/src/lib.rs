@@ -19,11 +19,14 @@
 //! Standalone precompile modules (`precompile.rs`) go through the same checks, metering and
 //! engines, behind the small ABI of the `precompile-modules` crate.
 //!
-//! How a run works: `module.rs` checks a module (size before parsing, validation against the
-//! Wasm features rustc emits for `wasm32-unknown-unknown`, imports, exports, memory size);
-//! `metering.rs` injects tick and stack metering; `engine/` compiles it once. Each
-//! [`Runtime::execute`] instantiates the libraries and the EE in a fresh store, calls `main`, and
-//! collects the post-state, deposits, ticks and debug output (`eei.rs`, `debug.rs`).
+//! The crate is in two stages, one folder each. `load/` is what happens once per module:
+//! `load/module.rs` checks it (size before parsing, validation against the Wasm features rustc
+//! emits for `wasm32-unknown-unknown`, imports, exports, memory size) within `load/limits.rs`,
+//! and `load/metering/` injects tick and stack metering. `run/` is what happens per run:
+//! `run/engine/` compiles the instrumented module once, and each [`Runtime::execute`]
+//! (`run/runtime.rs`) instantiates the libraries and the EE in a fresh store, calls `main`, and
+//! collects the post-state, deposits, ticks and debug output of the host functions
+//! (`run/eei.rs`, `run/debug.rs`, `run/bignum.rs`).
 //!
 //! Dependencies and why:
 //! - `wasmi`: the default engine, an interpreter (fast to load, no native code).
@@ -40,31 +43,26 @@
 //! - `thiserror`: [`HostError`].
 #![warn(missing_docs, unreachable_pub)]
 
-mod bignum;
-mod debug;
-mod eei;
-mod engine;
 mod error;
-mod limits;
-mod metering;
-mod module;
-mod precompile;
-mod runtime;
+mod host_fns;
+mod load;
+mod run;
 mod scout_yaml;
-mod trap;
 
-pub use bignum::{
-    TICKS_BIGNUM_256, TICKS_BIGNUM_384, TICKS_BIGNUM_MULMONT_256, TICKS_BIGNUM_MULMONT_384,
-};
-pub use debug::DebugLine;
-pub use engine::Engine;
 pub use error::HostError;
-pub use limits::{Limits, MAX_STACK_CAP};
-pub use metering::{
+pub use load::limits::{Limits, MAX_STACK_CAP};
+pub use load::metering::{
     FRAME_OVERHEAD, LOCAL_SIZE, TICKS_BULK_BASE, TICKS_BULK_PER_UNIT, TICKS_CALL,
     TICKS_CALL_INDIRECT, TICKS_DEFAULT, TICKS_DIV_REM, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD,
     TICKS_MEMORY_ACCESS, TICKS_MEMORY_GROW, TICKS_TABLE_GROW,
 };
-pub use precompile::{PrecompileCall, PrecompileInstance, PrecompileModule, PrecompileOutcome};
-pub use runtime::{Library, Runtime, ShardBlockResult};
+pub use run::bignum::{
+    TICKS_BIGNUM_256, TICKS_BIGNUM_384, TICKS_BIGNUM_MULMONT_256, TICKS_BIGNUM_MULMONT_384,
+};
+pub use run::debug::DebugLine;
+pub use run::engine::Engine;
+pub use run::precompile::{
+    PrecompileCall, PrecompileInstance, PrecompileModule, PrecompileOutcome,
+};
+pub use run::runtime::{Library, Runtime, ShardBlockResult};
 pub use scout_yaml::{BlockReport, ScoutReport, run_scout_yaml};

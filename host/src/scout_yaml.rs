@@ -7,7 +7,7 @@
 //! Scout's 184-byte layout (pubkey 48, withdrawal credentials 32, amount as little-endian u64,
 //! signature 96). Scout itself only checked that each expected receipt was among them.
 
-use crate::runtime::{Library, Runtime, ShardBlockResult};
+use crate::run::runtime::{Library, Runtime, ShardBlockResult};
 use crate::{Engine, HostError, Limits};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};

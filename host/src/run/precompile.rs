@@ -17,9 +17,10 @@
 //! # Ok(()) }
 //! ```
 
-use crate::engine::{self, Loaded};
-use crate::module::{self, Role};
-use crate::{Engine, HostError, Limits, metering};
+use crate::load::metering;
+use crate::load::module::{self, Role};
+use crate::run::engine::{self, Loaded};
+use crate::{Engine, HostError, Limits};
 
 /// What a precompile call gave.
 #[derive(Clone, Debug, PartialEq, Eq)]

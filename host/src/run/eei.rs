@@ -1,135 +1,22 @@
 //! The Ethereum Environment Interface with Scout's names and semantics, engine-agnostic: each
 //! host function is one method on [`HostState`] over the calling module's memory as a byte slice.
-//! The engines (`engine/`) only unpack arguments and find the caller's memory.
+//! Names and signatures are the entries of `host_fns.rs`; the engines (`engine/`) only unpack
+//! arguments and find the caller's memory.
 //!
 //! Departures from Scout, all of them fixes: `blockDataCopy(ptr, offset, length)` copies
 //! `block_data[offset..offset + length]` (Scout sliced `offset..length`); every guest range is
 //! bounds-checked with checked arithmetic and traps with a message instead of panicking.
 
-pub(crate) use crate::bignum::BignumFn;
-use crate::debug::{DebugLine, DebugLog};
-use crate::metering::{Meter, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD};
-use crate::trap::HostTrap;
+use crate::host_fns::HostFn;
+use crate::load::metering::{TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD};
+use crate::run::debug::{DebugLine, DebugLog};
+use crate::run::meter::Meter;
+use crate::run::trap::HostTrap;
 use std::ops::Range;
 
 /// Most deposit receipt bytes one run may push: 16 MiB, about 91,000 deposits of 184 bytes,
 /// far above what a block's gas allows a deposit contract to emit.
 pub(crate) const MAX_DEPOSIT_BYTES: usize = 16 << 20;
-
-/// The host functions of the EEI and the debug interface.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum HostFn {
-    LoadPreStateRoot,
-    BlockDataSize,
-    BlockDataCopy,
-    SavePostStateRoot,
-    PushNewDeposit,
-    UseTicks,
-    Print32,
-    Print64,
-    PrintMem,
-    PrintMemHex,
-    /// The bignum interface (`bignum.rs`).
-    Bignum(BignumFn),
-}
-
-/// A parameter or result type in a host function's signature.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Ty {
-    I32,
-    I64,
-}
-
-impl HostFn {
-    pub(crate) const ALL: [HostFn; 18] = [
-        HostFn::LoadPreStateRoot,
-        HostFn::BlockDataSize,
-        HostFn::BlockDataCopy,
-        HostFn::SavePostStateRoot,
-        HostFn::PushNewDeposit,
-        HostFn::UseTicks,
-        HostFn::Print32,
-        HostFn::Print64,
-        HostFn::PrintMem,
-        HostFn::PrintMemHex,
-        HostFn::Bignum(BignumFn::Add256),
-        HostFn::Bignum(BignumFn::Sub256),
-        HostFn::Bignum(BignumFn::AddMod256),
-        HostFn::Bignum(BignumFn::SubMod256),
-        HostFn::Bignum(BignumFn::MulModMont256),
-        HostFn::Bignum(BignumFn::AddMod384),
-        HostFn::Bignum(BignumFn::SubMod384),
-        HostFn::Bignum(BignumFn::MulModMont384),
-    ];
-
-    /// The name in the `eth2` or `debug` module.
-    fn short_name(self) -> &'static str {
-        match self {
-            HostFn::LoadPreStateRoot => "loadPreStateRoot",
-            HostFn::BlockDataSize => "blockDataSize",
-            HostFn::BlockDataCopy => "blockDataCopy",
-            HostFn::SavePostStateRoot => "savePostStateRoot",
-            HostFn::PushNewDeposit => "pushNewDeposit",
-            HostFn::UseTicks => "useTicks",
-            HostFn::Print32 => "print32",
-            HostFn::Print64 => "print64",
-            HostFn::PrintMem => "printMem",
-            HostFn::PrintMemHex => "printMemHex",
-            HostFn::Bignum(f) => f.name(),
-        }
-    }
-
-    /// The name in the `env` module, which is also how traps name the function.
-    pub(crate) fn env_name(self) -> &'static str {
-        match self {
-            HostFn::LoadPreStateRoot => "eth2_loadPreStateRoot",
-            HostFn::BlockDataSize => "eth2_blockDataSize",
-            HostFn::BlockDataCopy => "eth2_blockDataCopy",
-            HostFn::SavePostStateRoot => "eth2_savePostStateRoot",
-            HostFn::PushNewDeposit => "eth2_pushNewDeposit",
-            HostFn::UseTicks => "eth2_useTicks",
-            HostFn::Print32 => "debug_print32",
-            HostFn::Print64 => "debug_print64",
-            HostFn::PrintMem => "debug_printMem",
-            HostFn::PrintMemHex => "debug_printMemHex",
-            HostFn::Bignum(f) => f.env_name(),
-        }
-    }
-
-    /// Both `(module, name)` pairs the function is importable as: Scout's `env` module with the
-    /// prefix, and the `eth2` or `debug` module without it.
-    pub(crate) fn import_names(self) -> [(&'static str, &'static str); 2] {
-        let module = match self {
-            HostFn::Print32 | HostFn::Print64 | HostFn::PrintMem | HostFn::PrintMemHex => "debug",
-            HostFn::Bignum(_) => "bignum",
-            _ => "eth2",
-        };
-        [("env", self.env_name()), (module, self.short_name())]
-    }
-
-    /// Parameters and results, for checking a module's imports at load time.
-    pub(crate) fn signature(self) -> (&'static [Ty], &'static [Ty]) {
-        use Ty::*;
-        match self {
-            HostFn::LoadPreStateRoot | HostFn::SavePostStateRoot | HostFn::UseTicks => {
-                (&[I32], &[])
-            }
-            HostFn::Print32 => (&[I32], &[]),
-            HostFn::Print64 => (&[I64], &[]),
-            HostFn::BlockDataSize => (&[], &[I32]),
-            HostFn::BlockDataCopy => (&[I32, I32, I32], &[]),
-            HostFn::PushNewDeposit | HostFn::PrintMem | HostFn::PrintMemHex => (&[I32, I32], &[]),
-            HostFn::Bignum(f) => (&[I32, I32, I32, I32, I32][..f.arity()], &[]),
-        }
-    }
-
-    /// Finds the host function imported as `module.name`.
-    pub(crate) fn lookup(module: &str, name: &str) -> Option<HostFn> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.import_names().contains(&(module, name)))
-    }
-}
 
 /// Everything one run of an EE sees and produces; lives in the engine's store.
 #[derive(Debug)]
@@ -322,16 +209,5 @@ mod tests {
                 || usize::BITS < 64
         );
         assert!(guest_range(HostFn::PrintMem, 65536, u32::MAX, 1).is_err());
-    }
-
-    #[test]
-    fn every_import_name_resolves_to_its_function() {
-        for f in HostFn::ALL {
-            for (module, name) in f.import_names() {
-                assert_eq!(HostFn::lookup(module, name), Some(f));
-            }
-        }
-        assert_eq!(HostFn::lookup("env", "loadPreStateRoot"), None);
-        assert_eq!(HostFn::lookup("debug", "eth2_useTicks"), None);
     }
 }

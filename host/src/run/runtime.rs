@@ -1,11 +1,12 @@
 //! The runtime: a checked, instrumented, compiled EE (with its libraries) that runs one shard
 //! block per [`Runtime::execute`] call in a fresh instance.
 
-use crate::debug::DebugLine;
-use crate::eei::HostState;
-use crate::engine::{Engine, Loaded, Outcome};
-use crate::metering::{self, Meter};
-use crate::module::{self, Role};
+use crate::load::metering;
+use crate::load::module::{self, Role};
+use crate::run::debug::DebugLine;
+use crate::run::eei::HostState;
+use crate::run::engine::{Engine, Loaded, Outcome};
+use crate::run::meter::Meter;
 use crate::{HostError, Limits};
 
 /// A library module: importable by the EE (and later libraries) under `name`, as in Scout's

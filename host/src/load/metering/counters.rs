@@ -206,7 +206,7 @@ mod tests {
     fn rewritten(wat: &str) -> Vec<u8> {
         let wasm = wat::parse_str(wat).unwrap();
         let limits = crate::Limits::default();
-        crate::metering::instrument(&wasm, &limits).unwrap()
+        crate::load::metering::instrument(&wasm, &limits).unwrap()
     }
 
     #[test]

@@ -58,10 +58,17 @@ impl Limits {
     /// 4 KiB per frame, well above what either engine uses, plus room for the host's own frames.
     /// Only touched pages are committed.
     pub(crate) fn native_stack_bytes(&self) -> usize {
+        self.stack_bytes(32, 16 << 20)
+    }
+
+    /// `per_unit` bytes for each unit of [`Limits::max_stack`] plus `headroom`, saturating: how
+    /// the native stack and the engines' own stack limits are sized to stay above the
+    /// deterministic budget.
+    pub(crate) fn stack_bytes(&self, per_unit: usize, headroom: usize) -> usize {
         usize::try_from(self.max_stack)
             .unwrap_or(usize::MAX)
-            .saturating_mul(32)
-            .saturating_add(16 << 20)
+            .saturating_mul(per_unit)
+            .saturating_add(headroom)
     }
 
     /// Rejects limits that the engines cannot enforce deterministically.
@@ -72,7 +79,7 @@ impl Limits {
                 self.max_stack
             )));
         }
-        if self.max_ticks > crate::metering::MAX_COUNTER_BUDGET {
+        if self.max_ticks > crate::load::metering::MAX_COUNTER_BUDGET {
             return Err(HostError::InvalidLimits(format!(
                 "max_ticks {} is above the largest budget, 2^62",
                 self.max_ticks

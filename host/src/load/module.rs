@@ -2,8 +2,8 @@
 //! the Wasm features the host runs, imports, required exports and the initial memory size. They
 //! turn what would be link-time or run-time surprises into a precise [`HostError`].
 
-use crate::eei::{HostFn, Ty};
-use crate::metering::METERING_MODULE;
+use crate::host_fns::{HostFn, Ty};
+use crate::load::metering::METERING_MODULE;
 use crate::{HostError, Limits};
 use finite_wasm::wasmparser as wp;
 
