@@ -16,8 +16,9 @@ pub struct FieldError {
 }
 
 fn field_error(field: &str, problem: &'static str, value: &str) -> FieldError {
-    let mut value = value.to_string();
-    value.truncate(80);
+    // At most 80 characters, cut on a character boundary (a byte cut panics inside a multi-byte
+    // character of a malformed fixture).
+    let value: String = value.chars().take(80).collect();
     FieldError {
         field: field.to_string(),
         problem,
@@ -121,5 +122,12 @@ mod tests {
         );
         assert_eq!(bytes("x", "0x0a0b").unwrap(), vec![10, 11]);
         assert!(address("x", "0x12").is_err());
+    }
+
+    #[test]
+    fn a_long_non_ascii_value_is_cut_on_a_character_boundary() {
+        let text = format!("0x{}", "é".repeat(100));
+        let error = bytes("x", &text).unwrap_err();
+        assert_eq!(error.value.chars().count(), 80);
     }
 }
