@@ -34,7 +34,7 @@ pub(crate) const POINT_EVALUATION_INPUT: &str = "01ad7666ef9d8f53b5adf54f029b13b
 
 fn unhex(text: &str) -> Vec<u8> {
     // The constants above are valid hex; an empty input would make the case fail its check.
-    hex::decode(text).unwrap_or_default()
+    witness::hex::decode(text).unwrap_or_default()
 }
 
 /// Reproducible bytes (xorshift64).

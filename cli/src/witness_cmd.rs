@@ -142,10 +142,7 @@ fn verify(root: H256, nodes: &[Vec<u8>]) -> Result<(), String> {
 }
 
 fn parse_root(text: &str) -> Result<H256, String> {
-    let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text))
-        .map_err(|error| format!("{text:?} is not hex: {error}"))?;
-    if bytes.len() != 32 {
-        return Err(format!("{text:?} is {} bytes, expected 32", bytes.len()));
-    }
-    Ok(H256::from_slice(&bytes))
+    witness::hex::decode_fixed(text)
+        .map(H256)
+        .map_err(|error| format!("{text:?} is not a 32-byte root: {error}"))
 }

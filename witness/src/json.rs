@@ -24,11 +24,11 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write as _;
 
 use primitive_types::H256;
 use serde_json::Value;
 
+use crate::hex::{self, HexError};
 use crate::trie_root::keccak256;
 use crate::witness_data::Witness;
 
@@ -99,25 +99,6 @@ pub enum WitnessJsonError {
     },
 }
 
-/// What is wrong with a hex string.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum HexError {
-    /// A character that is not a hex digit.
-    #[error("invalid hex character {found:?} at position {position}, expected 0-9, a-f or A-F")]
-    InvalidCharacter {
-        /// The character.
-        found: char,
-        /// Its 0-based character position in the string, `0x` included.
-        position: usize,
-    },
-    /// An odd number of hex digits.
-    #[error("{digits} hex digits, expected an even number")]
-    OddLength {
-        /// Digits after the optional `0x`.
-        digits: usize,
-    },
-}
-
 /// The lists of a witness, in the order [`Witness::to_json`] writes them.
 #[derive(serde::Serialize)]
 struct JsonWitness {
@@ -171,7 +152,7 @@ impl Witness {
     /// Writes the witness as reth's `debug_executionWitness` JSON: four arrays of lowercase
     /// `0x` hex strings, headers as RLP.
     pub fn to_json(&self) -> String {
-        let hex_all = |list: &[Vec<u8>]| list.iter().map(|b| to_hex(b)).collect();
+        let hex_all = |list: &[Vec<u8>]| list.iter().map(|b| hex::encode(b)).collect();
         let json = JsonWitness {
             state: hex_all(&self.state),
             codes: hex_all(&self.codes),
@@ -218,7 +199,7 @@ fn read_list(field: &'static str, value: Value) -> Result<Vec<Vec<u8>>, WitnessJ
             .into_iter()
             .enumerate()
             .map(|(i, item)| match item {
-                Value::String(s) => from_hex(&s).map_err(|error| WitnessJsonError::BadHex {
+                Value::String(s) => hex::decode(&s).map_err(|error| WitnessJsonError::BadHex {
                     path: format!("{field}[{i}]"),
                     error,
                 }),
@@ -229,7 +210,7 @@ fn read_list(field: &'static str, value: Value) -> Result<Vec<Vec<u8>>, WitnessJ
             .into_iter()
             .map(|(key, item)| {
                 let path = format!("{field}[{key:?}]");
-                let hash = from_hex(&key).map_err(|error| WitnessJsonError::BadHex {
+                let hash = hex::decode(&key).map_err(|error| WitnessJsonError::BadHex {
                     path: format!("{path} (key)"),
                     error,
                 })?;
@@ -240,10 +221,12 @@ fn read_list(field: &'static str, value: Value) -> Result<Vec<Vec<u8>>, WitnessJ
                     });
                 }
                 let bytes = match item {
-                    Value::String(s) => from_hex(&s).map_err(|error| WitnessJsonError::BadHex {
-                        path: path.clone(),
-                        error,
-                    })?,
+                    Value::String(s) => {
+                        hex::decode(&s).map_err(|error| WitnessJsonError::BadHex {
+                            path: path.clone(),
+                            error,
+                        })?
+                    }
                     other => return Err(wrong_type(path, &other, "a hex string")),
                 };
                 let computed = keccak256(&bytes);
@@ -269,7 +252,7 @@ fn read_headers(value: Value) -> Result<Vec<Vec<u8>>, WitnessJsonError> {
             .into_iter()
             .enumerate()
             .map(|(index, item)| match item {
-                Value::String(s) => from_hex(&s).map_err(|error| WitnessJsonError::BadHex {
+                Value::String(s) => hex::decode(&s).map_err(|error| WitnessJsonError::BadHex {
                     path: format!("headers[{index}]"),
                     error,
                 }),
@@ -283,44 +266,6 @@ fn read_headers(value: Value) -> Result<Vec<Vec<u8>>, WitnessJsonError> {
             .collect(),
         other => Err(wrong_type("headers", &other, "an array of RLP hex strings")),
     }
-}
-
-/// Lowercase hex with a `0x` prefix.
-fn to_hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(2 + 2 * bytes.len());
-    out.push_str("0x");
-    for b in bytes {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
-
-/// Hex with an optional `0x`/`0X` prefix, either case, an even number of digits.
-fn from_hex(s: &str) -> Result<Vec<u8>, HexError> {
-    let (prefix, digits) = match s.get(..2) {
-        Some("0x" | "0X") => (2, &s[2..]),
-        _ => (0, s),
-    };
-    let nibble = |(i, c): (usize, char)| {
-        c.to_digit(16)
-            .map(|d| d as u8)
-            .ok_or(HexError::InvalidCharacter {
-                found: c,
-                position: prefix + i,
-            })
-    };
-    let nibbles = digits
-        .chars()
-        .enumerate()
-        .map(nibble)
-        .collect::<Result<Vec<u8>, HexError>>()?;
-    if nibbles.len() % 2 != 0 {
-        return Err(HexError::OddLength {
-            digits: nibbles.len(),
-        });
-    }
-    Ok(nibbles.chunks(2).map(|p| p[0] << 4 | p[1]).collect())
 }
 
 #[cfg(test)]
@@ -354,7 +299,7 @@ mod tests {
     const SLOT: &str = "0x0000000000000000000000000000000000000000000000000000000000000000";
 
     fn unhex(s: &str) -> Vec<u8> {
-        from_hex(&s.split_whitespace().collect::<String>()).unwrap()
+        hex::decode(&s.split_whitespace().collect::<String>()).unwrap()
     }
 
     fn reth_sample() -> String {
@@ -425,9 +370,9 @@ mod tests {
         let node = unhex(STORAGE_LEAF);
         let json = format!(
             r#"{{"state":{{"{}":"{}"}},"codes":{{"{}":"{}"}},"keys":{{}}}}"#,
-            to_hex(keccak256(&node).as_bytes()),
+            hex::encode(keccak256(&node).as_bytes()),
             STORAGE_LEAF,
-            to_hex(keccak256(&code).as_bytes()),
+            hex::encode(keccak256(&code).as_bytes()),
             CODE
         );
         let w = Witness::from_json(&json).unwrap();
@@ -551,7 +496,7 @@ mod tests {
         #[test]
         fn arbitrary_strings_never_panic(s in ".{0,200}") {
             let _ = Witness::from_json(&s);
-            let _ = from_hex(&s);
+            let _ = hex::decode(&s);
         }
     }
 }

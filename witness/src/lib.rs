@@ -1,6 +1,8 @@
-//! RLP helpers, the Merkle-Patricia trie and trie roots for evm-ee, usable without `std`.
+//! The strict RLP reader, the hex helper, the Merkle-Patricia trie and trie roots for evm-ee,
+//! usable without `std`.
 //!
-//! What is here so far: nibble paths and their hex-prefix encoding ([`Nibbles`]), the trie node
+//! [`rlp`] is the one RLP reader of the workspace and [`hex`] the one hex reader: every decoder
+//! of untrusted bytes or text goes through them. Then: nibble paths and their hex-prefix encoding ([`Nibbles`]), the trie node
 //! kinds with strict RLP decoding ([`Node`]), and the root of a whole trie built from its entries
 //! ([`trie_root`], [`secure_trie_root`], [`ordered_trie_root`]), as the state, storage,
 //! transactions, receipts and withdrawals roots need.
@@ -22,8 +24,9 @@
 //! Dependencies and why:
 //! - `primitive-types`: `H256`, the hash type the `evm` crate and `evm-core` use, so roots pass
 //!   between crates without conversion.
-//! - `rlp` (0.5, the version `evm` builds on): the encoding of trie nodes and of the keys of
-//!   ordered tries; its decoder reports malformed input as errors instead of panicking.
+//! - `rlp` (0.5, the version `evm` builds on): `RlpStream`, the writer of trie nodes and of the
+//!   keys of ordered tries, whose output is canonical. Reading is [`rlp`]'s, stricter than the
+//!   crate's reader (see there).
 //! - `sha3`: Keccak-256, the hash of every trie node and of secure-trie keys.
 //! - `thiserror` (without default features, so it works under `no_std`): typed errors with
 //!   precise messages for untrusted bytes.
@@ -37,12 +40,14 @@
 extern crate alloc;
 
 mod blob;
+pub mod hex;
 #[cfg(feature = "std")]
 mod json;
 mod nibbles;
 mod node;
 mod pool;
 mod proof;
+pub mod rlp;
 mod sparse;
 mod trie_root;
 mod witness_data;
@@ -52,12 +57,15 @@ pub use blob::{
     MAX_FORK_INDEX, MAX_FORKS,
 };
 #[cfg(feature = "std")]
-pub use json::{HexError, WitnessJsonError};
+pub use hex::HexError;
+#[cfg(feature = "std")]
+pub use json::WitnessJsonError;
 pub use nibbles::{Nibbles, NibblesError};
 pub use node::{Node, NodeError, NodeRef};
 pub use pool::NodePool;
 pub use primitive_types::H256;
 pub use proof::{apply_with_full_pool, proof_nodes, trie_nodes};
+pub use rlp::RlpError;
 pub use sparse::{MAX_DEPTH, SparseTrie, TrieError};
 pub use trie_root::{EMPTY_ROOT, keccak256, ordered_trie_root, secure_trie_root, trie_root};
 pub use witness_data::{Witness, WitnessSizes};

@@ -8,26 +8,19 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
+use ::rlp::RlpStream;
 use primitive_types::H256;
-use rlp::{DecoderError, Rlp, RlpStream};
 
 use crate::nibbles::{Nibbles, NibblesError};
+use crate::rlp::{self, Item, RlpError};
 use crate::trie_root::keccak256;
 
 /// Why bytes are not a trie node.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum NodeError {
-    /// The RLP itself is malformed or not canonical.
+    /// The RLP itself is malformed, not canonical, or followed by more bytes.
     #[error("malformed RLP: {0}")]
-    Rlp(DecoderError),
-    /// Bytes remain after the node's RLP item.
-    #[error("{got} bytes after the node's {expected}-byte RLP item")]
-    TrailingBytes {
-        /// Extra bytes.
-        got: usize,
-        /// Length of the RLP item.
-        expected: usize,
-    },
+    Rlp(#[from] RlpError),
     /// A node is an RLP list; this was a string.
     #[error("node is an RLP string, expected a list")]
     NotAList,
@@ -71,12 +64,6 @@ pub enum NodeError {
     /// The trie never stores an empty value (storing one deletes the key).
     #[error("leaf node has an empty value")]
     EmptyLeafValue,
-}
-
-impl From<DecoderError> for NodeError {
-    fn from(error: DecoderError) -> Self {
-        NodeError::Rlp(error)
-    }
 }
 
 /// How a node refers to a child: by hash, or by embedding it when its RLP is under 32 bytes.
@@ -180,34 +167,26 @@ impl Node {
 
     /// Decodes one node, strictly (see the module doc). Never panics.
     pub fn decode(bytes: &[u8]) -> Result<Node, NodeError> {
-        let info = Rlp::new(bytes).payload_info()?;
-        let total = info.total();
-        if total != bytes.len() {
-            return Err(NodeError::TrailingBytes {
-                got: bytes.len() - total,
-                expected: total,
-            });
-        }
-        if bytes[0] < 0xc0 {
+        let Item::List(list) = rlp::decode_exact(bytes)? else {
             return Err(NodeError::NotAList);
-        }
-        let items = split_list(&bytes[info.header_len..total])?;
-        match items.len() {
-            17 => {
-                let mut children: Box<[Option<NodeRef>; 16]> = Box::default();
-                for (index, (slot, item)) in children.iter_mut().zip(&items).enumerate() {
-                    *slot = decode_child(item, index)?;
+        };
+        let items = list_items(list)?;
+        match items.as_slice() {
+            [children @ .., value] if children.len() == 16 => {
+                let mut slots: Box<[Option<NodeRef>; 16]> = Box::default();
+                for (index, (slot, (item, raw))) in slots.iter_mut().zip(children).enumerate() {
+                    *slot = decode_child(*item, raw, index)?;
                 }
-                let value = string_payload(items[16], 16)?;
+                let value = string_payload(value.0, 16)?;
                 Ok(Node::Branch {
-                    children,
+                    children: slots,
                     value: (!value.is_empty()).then(|| value.to_vec()),
                 })
             }
-            2 => {
-                let (path, is_leaf) = Nibbles::decode_compact(string_payload(items[0], 0)?)?;
+            [(path, _), (second, second_raw)] => {
+                let (path, is_leaf) = Nibbles::decode_compact(string_payload(*path, 0)?)?;
                 if is_leaf {
-                    let value = string_payload(items[1], 1)?;
+                    let value = string_payload(*second, 1)?;
                     if value.is_empty() {
                         return Err(NodeError::EmptyLeafValue);
                     }
@@ -219,24 +198,21 @@ impl Node {
                     if path.is_empty() {
                         return Err(NodeError::EmptyExtensionPath);
                     }
-                    let child = decode_child(items[1], 1)?.ok_or(NodeError::EmptyExtensionChild)?;
+                    let child = decode_child(*second, second_raw, 1)?
+                        .ok_or(NodeError::EmptyExtensionChild)?;
                     Ok(Node::Extension { path, child })
                 }
             }
-            got => Err(NodeError::ItemCount { got }),
+            _ => Err(NodeError::ItemCount { got: items.len() }),
         }
     }
 }
 
-/// Splits a list payload into its items' raw RLP, checking each header.
-fn split_list(mut payload: &[u8]) -> Result<Vec<&[u8]>, NodeError> {
+/// A node's items with their raw bytes (an inline child is decoded from its own bytes).
+fn list_items(mut list: rlp::List<'_>) -> Result<Vec<(Item<'_>, &[u8])>, NodeError> {
     let mut items = Vec::new();
-    while !payload.is_empty() {
-        // `payload_info` checks that the whole item fits in `payload`.
-        let total = Rlp::new(payload).payload_info()?.total();
-        let (item, rest) = payload.split_at(total);
+    while let Some(item) = list.next_raw()? {
         items.push(item);
-        payload = rest;
         if items.len() > 17 {
             // No node has more; stop before an attacker makes us collect a huge list.
             return Err(NodeError::ItemCount { got: items.len() });
@@ -245,31 +221,23 @@ fn split_list(mut payload: &[u8]) -> Result<Vec<&[u8]>, NodeError> {
     Ok(items)
 }
 
-/// The payload of a string item, rejecting lists and non-canonical single bytes.
-fn string_payload(item: &[u8], index: usize) -> Result<&[u8], NodeError> {
-    if item.first().is_some_and(|b| *b >= 0xc0) {
-        return Err(NodeError::ExpectedString { index });
-    }
-    // `decode_value` checks the header and the single-byte rule; its closure cannot hand the
-    // slice out, so take its length and slice `item` (the payload is `item`'s tail, since
-    // `split_list` cut `item` to exactly one RLP item).
-    let len = Rlp::new(item)
-        .decoder()
-        .decode_value(|data| Ok(data.len()))?;
-    Ok(&item[item.len() - len..])
+/// The payload of a string item.
+fn string_payload(item: Item<'_>, index: usize) -> Result<&[u8], NodeError> {
+    item.into_bytes()
+        .map_err(|_| NodeError::ExpectedString { index })
 }
 
 /// A child reference: an empty string (no child), a 32-byte hash, or an inline node.
-fn decode_child(item: &[u8], index: usize) -> Result<Option<NodeRef>, NodeError> {
-    if item.first().is_some_and(|b| *b >= 0xc0) {
-        if item.len() >= 32 {
+fn decode_child(item: Item<'_>, raw: &[u8], index: usize) -> Result<Option<NodeRef>, NodeError> {
+    if let Item::List(_) = item {
+        if raw.len() >= 32 {
             return Err(NodeError::InlineTooLong {
                 index,
-                got: item.len(),
+                got: raw.len(),
             });
         }
         // Recursion is bounded: each inline level is shorter than its parent.
-        return Ok(Some(NodeRef::Inline(Box::new(Node::decode(item)?))));
+        return Ok(Some(NodeRef::Inline(Box::new(Node::decode(raw)?))));
     }
     let payload = string_payload(item, index)?;
     match payload.len() {
@@ -334,12 +302,12 @@ mod tests {
         bytes.push(0);
         assert!(matches!(
             Node::decode(&bytes),
-            Err(NodeError::TrailingBytes { got: 1, .. })
+            Err(NodeError::Rlp(RlpError::TrailingBytes(1)))
         ));
         // Non-canonical single byte (0x81 0x05 instead of 0x05) as the value.
         assert!(matches!(
             Node::decode(&[0xc3, 0x20, 0x81, 0x05]),
-            Err(NodeError::Rlp(DecoderError::RlpInvalidIndirection))
+            Err(NodeError::Rlp(RlpError::NonCanonicalSingleByte(5)))
         ));
         // Bad flag nibble, empty leaf value, empty extension child.
         assert_eq!(

@@ -1,9 +1,10 @@
 //! The block: header, transactions, ommers and (Shanghai on) withdrawals, as RLP on the wire.
 
+use ::rlp::RlpStream;
 use alloc::format;
 use alloc::vec::Vec;
 use primitive_types::{H160, H256};
-use rlp::{Rlp, RlpStream};
+use witness::rlp::{self, RlpError};
 
 use super::{BlockError, Header};
 use crate::tx::{Transaction, TxType};
@@ -37,22 +38,16 @@ impl Withdrawal {
         s.append(&self.amount_gwei);
     }
 
-    fn decode_rlp(rlp: &Rlp<'_>, position: usize) -> Result<Withdrawal, BlockError> {
-        let bad =
-            |e: rlp::DecoderError| BlockError::Malformed(format!("withdrawal {position}: {e}"));
-        let items = super::list_items(rlp, "withdrawal")?;
-        let [index, validator_index, address, amount_gwei] = items.as_slice() else {
-            return Err(BlockError::Malformed(format!(
-                "withdrawal {position} has {} items, expected 4",
-                items.len()
-            )));
+    fn decode_list(mut fields: rlp::List<'_>, position: usize) -> Result<Withdrawal, BlockError> {
+        let bad = |e: RlpError| BlockError::Malformed(format!("withdrawal {position}: {e}"));
+        let withdrawal = Withdrawal {
+            index: fields.u64().map_err(bad)?,
+            validator_index: fields.u64().map_err(bad)?,
+            address: fields.h160().map_err(bad)?,
+            amount_gwei: fields.u64().map_err(bad)?,
         };
-        Ok(Withdrawal {
-            index: index.as_val().map_err(bad)?,
-            validator_index: validator_index.as_val().map_err(bad)?,
-            address: address.as_val().map_err(bad)?,
-            amount_gwei: amount_gwei.as_val().map_err(bad)?,
-        })
+        fields.finish().map_err(bad)?;
+        Ok(withdrawal)
     }
 }
 
@@ -73,53 +68,46 @@ impl Block {
     /// Decodes `rlp([header, transactions, ommers(, withdrawals)])`; the whole input must be
     /// consumed. A transaction that does not decode is reported with its index.
     pub fn decode(bytes: &[u8]) -> Result<Block, BlockError> {
-        let bad =
-            |what: &str, e: rlp::DecoderError| BlockError::Malformed(format!("block {what}: {e}"));
-        let rlp = Rlp::new(bytes);
-        let info = rlp.payload_info().map_err(|e| bad("list", e))?;
-        if info.total() != bytes.len() {
+        let bad = |what: &'static str| {
+            move |e: RlpError| BlockError::Malformed(format!("block {what}: {e}"))
+        };
+        let mut items = rlp::decode_list(bytes).map_err(bad("list"))?;
+        let count = items.count().map_err(bad("list"))?;
+        if !(3..=4).contains(&count) {
             return Err(BlockError::Malformed(format!(
-                "block: {} trailing bytes",
-                bytes.len().saturating_sub(info.total())
+                "block has {count} items, expected 3 or 4"
             )));
         }
-        let items = super::list_items(&rlp, "block")?;
-        let (header, txs, ommer_list, withdrawal_list) = match items.as_slice() {
-            [header, txs, ommers] => (header, txs, ommers, None),
-            [header, txs, ommers, withdrawals] => (header, txs, ommers, Some(withdrawals)),
-            _ => {
-                return Err(BlockError::Malformed(format!(
-                    "block has {} items, expected 3 or 4",
-                    items.len()
-                )));
-            }
-        };
-        let header = Header::decode_rlp(header)?;
+        let header = Header::decode_list(items.list().map_err(bad("header"))?)?;
 
         let mut transactions = Vec::new();
-        for (index, item) in super::list_items(txs, "transactions")?
-            .into_iter()
-            .enumerate()
-        {
-            let tx = Transaction::decode_block_item(item)
+        let mut tx_list = items.list().map_err(bad("transactions"))?;
+        while let Some((item, raw)) = tx_list.next_raw().map_err(bad("transactions"))? {
+            let index = transactions.len();
+            let tx = Transaction::decode_block_item(item, raw)
                 .map_err(|source| BlockError::InvalidTransaction { index, source })?;
             transactions.push(tx);
         }
 
         let mut ommers = Vec::new();
-        for item in super::list_items(ommer_list, "ommers")? {
-            ommers.push(Header::decode_rlp(&item)?);
+        let mut ommer_list = items.list().map_err(bad("ommers"))?;
+        while !ommer_list.is_empty() {
+            ommers.push(Header::decode_list(
+                ommer_list.list().map_err(bad("ommers"))?,
+            )?);
         }
 
-        let withdrawals = match withdrawal_list {
-            Some(list) => {
-                let mut withdrawals = Vec::new();
-                for (position, item) in super::list_items(list, "withdrawals")?.iter().enumerate() {
-                    withdrawals.push(Withdrawal::decode_rlp(item, position)?);
-                }
-                Some(withdrawals)
+        let withdrawals = if items.is_empty() {
+            None
+        } else {
+            let mut list = items.list().map_err(bad("withdrawals"))?;
+            let mut withdrawals = Vec::new();
+            while !list.is_empty() {
+                let position = withdrawals.len();
+                let fields = list.list().map_err(bad("withdrawals"))?;
+                withdrawals.push(Withdrawal::decode_list(fields, position)?);
             }
-            None => None,
+            Some(withdrawals)
         };
 
         Ok(Block {

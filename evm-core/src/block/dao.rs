@@ -171,23 +171,7 @@ pub(crate) fn updated(nonce: u64, balance: U256) -> AccountChange {
     }
 }
 
-/// A 20-byte address from 40 hex digits, at compile time.
-const fn hex20(hex: &str) -> H160 {
-    let digits = hex.as_bytes();
-    assert!(digits.len() == 40, "an address is 40 hex digits");
-    let mut bytes = [0u8; 20];
-    let mut i = 0;
-    while i < 20 {
-        bytes[i] = (nibble(digits[2 * i]) << 4) | nibble(digits[2 * i + 1]);
-        i += 1;
-    }
-    H160(bytes)
-}
-
-const fn nibble(digit: u8) -> u8 {
-    match digit {
-        b'0'..=b'9' => digit - b'0',
-        b'a'..=b'f' => digit - b'a' + 10,
-        _ => panic!("lower-case hex digit expected"),
-    }
+/// A 20-byte address from 40 lower-case hex digits, at compile time.
+const fn hex20(digits: &str) -> H160 {
+    H160(witness::hex::literal(digits))
 }

@@ -1,10 +1,11 @@
 //! The block header: its RLP (fifteen fields, then one optional field per fork that added one)
 //! and its hash.
 
+use ::rlp::RlpStream;
 use alloc::format;
 use alloc::vec::Vec;
 use primitive_types::{H160, H256, U256};
-use rlp::{Rlp, RlpStream};
+use witness::rlp::{self, RlpError};
 
 use super::BlockError;
 use crate::logs::Bloom;
@@ -67,70 +68,73 @@ pub struct Header {
     pub parent_beacon_block_root: Option<H256>,
 }
 
-fn malformed(what: &str, error: rlp::DecoderError) -> BlockError {
-    BlockError::Malformed(format!("header {what}: {error}"))
+fn malformed(what: &'static str) -> impl Fn(RlpError) -> BlockError {
+    move |error| BlockError::Malformed(format!("header {what}: {error}"))
 }
 
 impl Header {
     /// Decodes a header from its RLP; the whole input must be one canonical RLP list.
     pub fn decode(bytes: &[u8]) -> Result<Header, BlockError> {
-        let rlp = Rlp::new(bytes);
-        let info = rlp.payload_info().map_err(|e| malformed("list", e))?;
-        if info.total() != bytes.len() {
-            return Err(BlockError::Malformed(format!(
-                "header: {} trailing bytes",
-                bytes.len().saturating_sub(info.total())
-            )));
-        }
-        Header::decode_rlp(&rlp)
+        Header::decode_list(rlp::decode_list(bytes).map_err(malformed("list"))?)
     }
 
-    /// Decodes a header from an RLP item (for example the first item of a block).
-    pub fn decode_rlp(rlp: &Rlp<'_>) -> Result<Header, BlockError> {
-        let items = super::list_items(rlp, "header")?;
-        let count = items.len();
+    /// Decodes a header from an RLP list (for example the first item of a block).
+    pub fn decode_list(list: rlp::List<'_>) -> Result<Header, BlockError> {
+        let count = list.count().map_err(malformed("list"))?;
         if !(BASE_FIELDS..=BASE_FIELDS + OPTIONAL_FIELDS.len()).contains(&count) {
             return Err(BlockError::Malformed(format!(
                 "header has {count} fields, expected {BASE_FIELDS} to {}",
                 BASE_FIELDS + OPTIONAL_FIELDS.len()
             )));
         }
-        let optional = |index: usize| -> Option<usize> {
-            let position = BASE_FIELDS + index;
-            (position < count).then_some(position)
+        let mut fields = list;
+        let mut header = Header {
+            parent_hash: fields.h256().map_err(malformed("parent_hash"))?,
+            ommers_hash: fields.h256().map_err(malformed("ommers_hash"))?,
+            beneficiary: fields.h160().map_err(malformed("beneficiary"))?,
+            state_root: fields.h256().map_err(malformed("state_root"))?,
+            transactions_root: fields.h256().map_err(malformed("transactions_root"))?,
+            receipts_root: fields.h256().map_err(malformed("receipts_root"))?,
+            logs_bloom: Bloom(fields.fixed().map_err(malformed("logs_bloom"))?),
+            difficulty: fields.u256().map_err(malformed("difficulty"))?,
+            number: fields.u64().map_err(malformed("number"))?,
+            gas_limit: fields.u64().map_err(malformed("gas_limit"))?,
+            gas_used: fields.u64().map_err(malformed("gas_used"))?,
+            timestamp: fields.u64().map_err(malformed("timestamp"))?,
+            extra_data: fields.bytes().map_err(malformed("extra_data"))?.to_vec(),
+            mix_hash: fields.h256().map_err(malformed("mix_hash"))?,
+            nonce: fields.fixed().map_err(malformed("nonce"))?,
+            base_fee_per_gas: None,
+            withdrawals_root: None,
+            blob_gas_used: None,
+            excess_blob_gas: None,
+            parent_beacon_block_root: None,
         };
-        Ok(Header {
-            parent_hash: field(&items, 0, "parent_hash")?,
-            ommers_hash: field(&items, 1, "ommers_hash")?,
-            beneficiary: field(&items, 2, "beneficiary")?,
-            state_root: field(&items, 3, "state_root")?,
-            transactions_root: field(&items, 4, "transactions_root")?,
-            receipts_root: field(&items, 5, "receipts_root")?,
-            logs_bloom: Bloom(fixed_bytes(&items, 6, "logs_bloom")?),
-            difficulty: field(&items, 7, "difficulty")?,
-            number: field(&items, 8, "number")?,
-            gas_limit: field(&items, 9, "gas_limit")?,
-            gas_used: field(&items, 10, "gas_used")?,
-            timestamp: field(&items, 11, "timestamp")?,
-            extra_data: field(&items, 12, "extra_data")?,
-            mix_hash: field(&items, 13, "mix_hash")?,
-            nonce: fixed_bytes(&items, 14, "nonce")?,
-            base_fee_per_gas: optional(0)
-                .map(|i| field(&items, i, OPTIONAL_FIELDS[0]))
-                .transpose()?,
-            withdrawals_root: optional(1)
-                .map(|i| field(&items, i, OPTIONAL_FIELDS[1]))
-                .transpose()?,
-            blob_gas_used: optional(2)
-                .map(|i| field(&items, i, OPTIONAL_FIELDS[2]))
-                .transpose()?,
-            excess_blob_gas: optional(3)
-                .map(|i| field(&items, i, OPTIONAL_FIELDS[3]))
-                .transpose()?,
-            parent_beacon_block_root: optional(4)
-                .map(|i| field(&items, i, OPTIONAL_FIELDS[4]))
-                .transpose()?,
-        })
+        // The optional fields in fork order, as many as the header has.
+        let [
+            base_fee,
+            withdrawals_root,
+            blob_gas_used,
+            excess_blob_gas,
+            beacon_root,
+        ] = OPTIONAL_FIELDS;
+        if !fields.is_empty() {
+            header.base_fee_per_gas = Some(fields.u256().map_err(malformed(base_fee))?);
+        }
+        if !fields.is_empty() {
+            header.withdrawals_root = Some(fields.h256().map_err(malformed(withdrawals_root))?);
+        }
+        if !fields.is_empty() {
+            header.blob_gas_used = Some(fields.u64().map_err(malformed(blob_gas_used))?);
+        }
+        if !fields.is_empty() {
+            header.excess_blob_gas = Some(fields.u64().map_err(malformed(excess_blob_gas))?);
+        }
+        if !fields.is_empty() {
+            header.parent_beacon_block_root = Some(fields.h256().map_err(malformed(beacon_root))?);
+        }
+        fields.finish().map_err(malformed("list"))?;
+        Ok(header)
     }
 
     /// The canonical RLP. Optional fields are written up to the last one that is set (a later
@@ -186,31 +190,4 @@ impl Header {
     pub fn hash(&self) -> H256 {
         witness::keccak256(&self.encode())
     }
-}
-
-fn field<T: rlp::Decodable>(items: &[Rlp<'_>], index: usize, name: &str) -> Result<T, BlockError> {
-    let item = items
-        .get(index)
-        .ok_or_else(|| BlockError::Malformed(format!("header {name}: missing")))?;
-    item.as_val().map_err(|e| malformed(name, e))
-}
-
-/// A byte string of exactly `N` bytes (the bloom, the nonce).
-fn fixed_bytes<const N: usize>(
-    items: &[Rlp<'_>],
-    index: usize,
-    name: &str,
-) -> Result<[u8; N], BlockError> {
-    let item = items
-        .get(index)
-        .ok_or_else(|| BlockError::Malformed(format!("header {name}: missing")))?;
-    if !item.is_data() {
-        return Err(BlockError::Malformed(format!(
-            "header {name}: not a byte string"
-        )));
-    }
-    let data = item.data().map_err(|e| malformed(name, e))?;
-    <[u8; N]>::try_from(data).map_err(|_| {
-        BlockError::Malformed(format!("header {name}: {} bytes, expected {N}", data.len()))
-    })
 }

@@ -35,10 +35,6 @@ pub mod withdrawals;
 #[cfg(test)]
 mod tests;
 
-use alloc::format;
-use alloc::vec::Vec;
-use rlp::Rlp;
-
 pub use body::{Block, Withdrawal};
 pub use chain::{Activation, ChainSpec};
 pub use error::BlockError;
@@ -46,29 +42,3 @@ pub use execute::{BlockOutcome, execute_block};
 pub use header::Header;
 pub use receipt::{Receipt, receipts_root};
 pub use validate::{BLOCK_HASH_WINDOW, MAX_OMMER_DEPTH, validate_header, validate_ommers};
-
-/// The items of an RLP list, strictly: the `rlp` crate's own iteration stops silently at the
-/// first malformed item, which would let trailing garbage through.
-fn list_items<'a>(rlp: &Rlp<'a>, what: &str) -> Result<Vec<Rlp<'a>>, BlockError> {
-    if !rlp.is_list() {
-        return Err(BlockError::Malformed(format!("{what} is not an RLP list")));
-    }
-    let mut rest = rlp
-        .data()
-        .map_err(|e| BlockError::Malformed(format!("{what}: {e}")))?;
-    let mut items = Vec::new();
-    while !rest.is_empty() {
-        let info = rlp::PayloadInfo::from(rest)
-            .map_err(|e| BlockError::Malformed(format!("{what} item {}: {e}", items.len())))?;
-        let total = info.total();
-        let Some((item, tail)) = rest.split_at_checked(total) else {
-            return Err(BlockError::Malformed(format!(
-                "{what} item {} is longer than the list",
-                items.len()
-            )));
-        };
-        items.push(Rlp::new(item));
-        rest = tail;
-    }
-    Ok(items)
-}

@@ -11,8 +11,8 @@ use alloc::collections::BTreeMap;
 use alloc::collections::btree_map::Entry;
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use primitive_types::{H160, H256, U256};
-use rlp::Rlp;
+use primitive_types::{H160, H256};
+use witness::rlp;
 use witness::{EMPTY_ROOT, NodePool, SparseTrie, TrieError, keccak256};
 
 use crate::state::{
@@ -164,17 +164,14 @@ impl WitnessState {
 
 fn decode_account(address: H160, bytes: &[u8]) -> Result<(AccountInfo, H256), WitnessStateError> {
     let malformed = |reason| WitnessStateError::MalformedAccount { address, reason };
-    let rlp = Rlp::new(bytes);
-    if !rlp.is_list() || rlp.item_count().map_err(|_| malformed("not a list"))? != 4 {
-        return Err(malformed("not a list of 4 items"));
-    }
-    if rlp.as_raw().len() != bytes.len() {
-        return Err(malformed("trailing bytes"));
-    }
-    let nonce: u64 = rlp.val_at(0).map_err(|_| malformed("nonce"))?;
-    let balance: U256 = rlp.val_at(1).map_err(|_| malformed("balance"))?;
-    let storage_root: H256 = rlp.val_at(2).map_err(|_| malformed("storage root"))?;
-    let code_hash: H256 = rlp.val_at(3).map_err(|_| malformed("code hash"))?;
+    let mut fields = rlp::decode_list(bytes).map_err(|_| malformed("not one RLP list"))?;
+    let nonce = fields.u64().map_err(|_| malformed("nonce"))?;
+    let balance = fields.u256().map_err(|_| malformed("balance"))?;
+    let storage_root = fields.h256().map_err(|_| malformed("storage root"))?;
+    let code_hash = fields.h256().map_err(|_| malformed("code hash"))?;
+    fields
+        .finish()
+        .map_err(|_| malformed("more than 4 items"))?;
     Ok((
         AccountInfo {
             nonce,
@@ -216,7 +213,7 @@ impl State for WitnessState {
         match value {
             None => Ok(H256::zero()),
             Some(bytes) => {
-                let value: U256 = rlp::decode(&bytes)
+                let value = rlp::decode_u256(&bytes)
                     .map_err(|_| WitnessStateError::MalformedStorageValue { address, slot: key })?;
                 let mut out = [0u8; 32];
                 value.to_big_endian(&mut out);

@@ -5,12 +5,15 @@
 //! Decoding is strict on purpose: a block commits to the transactions root over the exact bytes,
 //! so two encodings of the same transaction must not both be accepted. Non-canonical RLP
 //! (leading zeros, long forms for short payloads, single bytes wrapped in a string), wrong field
-//! counts, trailing bytes and integers wider than their field are all `Malformed`.
+//! counts, trailing bytes and integers wider than their field are all rejected, read by the
+//! workspace's one strict reader, [`witness::rlp`].
 
 use alloc::vec::Vec;
 
+use ::rlp::RlpStream;
 use primitive_types::{H160, H256, U256};
 use sha3::{Digest, Keccak256};
+use witness::rlp::{self, Item, RlpError};
 
 use crate::spec::SpecId;
 use crate::tx::signature::recover_address;
@@ -61,6 +64,11 @@ const fn malformed(reason: &'static str) -> InvalidTransaction {
     InvalidTransaction::Malformed(reason)
 }
 
+/// An RLP error in the named field.
+fn bad(field: &'static str) -> impl Fn(RlpError) -> InvalidTransaction {
+    move |source| InvalidTransaction::Rlp { field, source }
+}
+
 impl Transaction {
     /// Decodes a transaction as signed and broadcast: a legacy RLP list, or an EIP-2718 type byte
     /// followed by the type's RLP payload. The whole input must be consumed.
@@ -72,39 +80,40 @@ impl Transaction {
         }
     }
 
-    /// Decodes one entry of a block body's transaction list: legacy transactions appear as RLP
-    /// lists, typed ones (EIP-2718) as an RLP byte string holding the envelope.
-    pub fn decode_block_item(item: rlp::Rlp<'_>) -> Result<Transaction, InvalidTransaction> {
-        if item.is_list() {
-            return decode_legacy(item.as_raw());
-        }
-        let envelope = item
-            .data()
-            .map_err(|_| malformed("block transaction is neither a list nor a byte string"))?;
-        match envelope.split_first() {
-            Some((&first, payload)) if first < 0xc0 => decode_typed(first, payload),
-            _ => Err(malformed(
-                "typed transaction envelope expected in byte string",
-            )),
+    /// Decodes one entry of a block body's transaction list (`item`, whose bytes are `raw`):
+    /// legacy transactions appear as RLP lists, typed ones (EIP-2718) as an RLP byte string
+    /// holding the envelope.
+    pub fn decode_block_item(
+        item: Item<'_>,
+        raw: &[u8],
+    ) -> Result<Transaction, InvalidTransaction> {
+        match item {
+            Item::List(_) => decode_legacy(raw),
+            Item::Bytes(envelope) => match envelope.split_first() {
+                Some((&first, payload)) if first < 0xc0 => decode_typed(first, payload),
+                _ => Err(malformed(
+                    "typed transaction envelope expected in byte string",
+                )),
+            },
         }
     }
 
     /// The canonical encoding: what [`decode`](Self::decode) accepts and what the transaction
     /// hash and the transactions trie commit to.
     pub fn encode(&self) -> Vec<u8> {
-        let mut payload = Vec::new();
+        let mut stream = RlpStream::new();
+        stream.begin_unbounded_list();
         if self.tx_type == TxType::Legacy {
-            self.encode_legacy_fields(&mut payload);
-            codec::put_uint(&mut payload, self.signature.v);
-            codec::put_uint(&mut payload, self.signature.r);
-            codec::put_uint(&mut payload, self.signature.s);
-            return codec::list(&payload);
+            self.append_legacy_fields(&mut stream);
+        } else {
+            self.append_typed_fields(&mut stream);
         }
-        self.encode_typed_fields(&mut payload);
-        codec::put_uint(&mut payload, self.signature.v);
-        codec::put_uint(&mut payload, self.signature.r);
-        codec::put_uint(&mut payload, self.signature.s);
-        self.typed(&payload)
+        stream
+            .append(&self.signature.v)
+            .append(&self.signature.r)
+            .append(&self.signature.s);
+        stream.finalize_unbounded_list();
+        self.with_type_byte(stream.out().to_vec())
     }
 
     /// `keccak256` of the canonical encoding.
@@ -116,19 +125,18 @@ impl Transaction {
     /// `chain_id, 0, 0` when replay-protected (EIP-155); typed ones sign the type byte and their
     /// fields without the signature (EIP-2718).
     pub fn signing_hash(&self) -> H256 {
-        let mut payload = Vec::new();
-        let preimage = if self.tx_type == TxType::Legacy {
-            self.encode_legacy_fields(&mut payload);
+        let mut stream = RlpStream::new();
+        stream.begin_unbounded_list();
+        if self.tx_type == TxType::Legacy {
+            self.append_legacy_fields(&mut stream);
             if let Some(chain_id) = self.chain_id {
-                codec::put_u64(&mut payload, chain_id);
-                codec::put_u64(&mut payload, 0);
-                codec::put_u64(&mut payload, 0);
+                stream.append(&chain_id).append(&0u8).append(&0u8);
             }
-            codec::list(&payload)
         } else {
-            self.encode_typed_fields(&mut payload);
-            self.typed(&payload)
-        };
+            self.append_typed_fields(&mut stream);
+        }
+        stream.finalize_unbounded_list();
+        let preimage = self.with_type_byte(stream.out().to_vec());
         H256::from_slice(&Keccak256::digest(preimage))
     }
 
@@ -214,44 +222,46 @@ impl Transaction {
     }
 
     /// `nonce, gas_price, gas_limit, to, value, data`.
-    fn encode_legacy_fields(&self, out: &mut Vec<u8>) {
-        codec::put_u64(out, self.nonce);
-        codec::put_uint(out, self.gas_price.max_fee());
-        codec::put_u64(out, self.gas_limit);
-        put_kind(out, self.kind);
-        codec::put_uint(out, self.value);
-        codec::put_bytes(out, &self.data);
+    fn append_legacy_fields(&self, stream: &mut RlpStream) {
+        stream
+            .append(&self.nonce)
+            .append(&self.gas_price.max_fee())
+            .append(&self.gas_limit);
+        append_kind(stream, self.kind);
+        stream.append(&self.value).append(&self.data);
     }
 
     /// The typed fields in order, without the signature.
-    fn encode_typed_fields(&self, out: &mut Vec<u8>) {
+    fn append_typed_fields(&self, stream: &mut RlpStream) {
         let (max_priority_fee, max_fee) = self.fee_caps();
-        codec::put_u64(out, self.chain_id.unwrap_or_default());
-        codec::put_u64(out, self.nonce);
+        stream
+            .append(&self.chain_id.unwrap_or_default())
+            .append(&self.nonce);
         if self.tx_type == TxType::AccessList {
-            codec::put_uint(out, max_fee);
+            stream.append(&max_fee);
         } else {
-            codec::put_uint(out, max_priority_fee);
-            codec::put_uint(out, max_fee);
+            stream.append(&max_priority_fee).append(&max_fee);
         }
-        codec::put_u64(out, self.gas_limit);
-        put_kind(out, self.kind);
-        codec::put_uint(out, self.value);
-        codec::put_bytes(out, &self.data);
-        put_access_list(out, &self.access_list);
+        stream.append(&self.gas_limit);
+        append_kind(stream, self.kind);
+        stream.append(&self.value).append(&self.data);
+        stream.begin_list(self.access_list.len());
+        for item in &self.access_list {
+            stream.begin_list(2).append(&item.address);
+            stream.append_list(&item.storage_keys);
+        }
         if self.tx_type == TxType::Blob {
-            codec::put_uint(out, self.max_fee_per_blob_gas);
-            let mut hashes = Vec::new();
-            for hash in &self.blob_versioned_hashes {
-                codec::put_bytes(&mut hashes, hash.as_bytes());
-            }
-            out.extend_from_slice(&codec::list(&hashes));
+            stream
+                .append(&self.max_fee_per_blob_gas)
+                .append_list(&self.blob_versioned_hashes);
         }
     }
 
-    /// `type || rlp(payload items)`.
-    fn typed(&self, payload: &[u8]) -> Vec<u8> {
-        let list = codec::list(payload);
+    /// Typed transactions put their type byte before the RLP list (EIP-2718).
+    fn with_type_byte(&self, list: Vec<u8>) -> Vec<u8> {
+        if self.tx_type == TxType::Legacy {
+            return list;
+        }
         let mut out = Vec::with_capacity(list.len() + 1);
         out.push(self.tx_type as u8);
         out.extend_from_slice(&list);
@@ -259,53 +269,25 @@ impl Transaction {
     }
 }
 
-fn put_kind(out: &mut Vec<u8>, kind: TxKind) {
+fn append_kind(stream: &mut RlpStream, kind: TxKind) {
     match kind {
-        TxKind::Call(to) => codec::put_bytes(out, to.as_bytes()),
-        TxKind::Create => codec::put_bytes(out, &[]),
-    }
-}
-
-fn put_access_list(out: &mut Vec<u8>, access_list: &[AccessListItem]) {
-    let mut items = Vec::new();
-    for item in access_list {
-        let mut entry = Vec::new();
-        codec::put_bytes(&mut entry, item.address.as_bytes());
-        let mut keys = Vec::new();
-        for key in &item.storage_keys {
-            codec::put_bytes(&mut keys, key.as_bytes());
-        }
-        entry.extend_from_slice(&codec::list(&keys));
-        items.extend_from_slice(&codec::list(&entry));
-    }
-    out.extend_from_slice(&codec::list(&items));
-}
-
-/// Field descriptions with their error messages, built at compile time so that `Malformed` can
-/// name the field while staying a `&'static str`.
-macro_rules! field {
-    ($name:literal) => {
-        &codec::Field {
-            missing: concat!("missing field: ", $name),
-            is_list: concat!($name, ": list where a byte string is expected"),
-            leading_zero: concat!($name, ": integer with leading zero bytes"),
-            too_long: concat!($name, ": value too large or wrong length"),
-        }
+        TxKind::Call(to) => stream.append(&to),
+        TxKind::Create => stream.append_empty_data(),
     };
 }
 
 fn decode_legacy(bytes: &[u8]) -> Result<Transaction, InvalidTransaction> {
-    let mut fields = codec::whole_list(bytes).map_err(malformed)?;
-    let nonce = fields.u64(field!("nonce")).map_err(malformed)?;
-    let gas_price = fields.u256(field!("gas price")).map_err(malformed)?;
-    let gas_limit = fields.u64(field!("gas limit")).map_err(malformed)?;
+    let mut fields = rlp::decode_list(bytes).map_err(bad("transaction"))?;
+    let nonce = fields.u64().map_err(bad("nonce"))?;
+    let gas_price = fields.u256().map_err(bad("gas price"))?;
+    let gas_limit = fields.u64().map_err(bad("gas limit"))?;
     let kind = read_kind(&mut fields)?;
-    let value = fields.u256(field!("value")).map_err(malformed)?;
-    let data = fields.bytes(field!("data")).map_err(malformed)?.to_vec();
-    let v = fields.u256(field!("v")).map_err(malformed)?;
-    let r = fields.u256(field!("r")).map_err(malformed)?;
-    let s = fields.u256(field!("s")).map_err(malformed)?;
-    fields.finish().map_err(malformed)?;
+    let value = fields.u256().map_err(bad("value"))?;
+    let data = fields.bytes().map_err(bad("data"))?.to_vec();
+    let v = fields.u256().map_err(bad("v"))?;
+    let r = fields.u256().map_err(bad("r"))?;
+    let s = fields.u256().map_err(bad("s"))?;
+    fields.finish().map_err(bad("transaction"))?;
     Ok(Transaction {
         tx_type: TxType::Legacy,
         chain_id: legacy_chain_id(v),
@@ -341,49 +323,43 @@ fn decode_typed(type_byte: u8, payload: &[u8]) -> Result<Transaction, InvalidTra
         0x80..=0xff => return Err(malformed("RLP byte string where a transaction is expected")),
         other => return Err(InvalidTransaction::UnknownType(other)),
     };
-    let mut fields = codec::whole_list(payload).map_err(malformed)?;
-    let chain_id = fields.u64(field!("chain id")).map_err(malformed)?;
-    let nonce = fields.u64(field!("nonce")).map_err(malformed)?;
+    let mut fields = rlp::decode_list(payload).map_err(bad("transaction"))?;
+    let chain_id = fields.u64().map_err(bad("chain id"))?;
+    let nonce = fields.u64().map_err(bad("nonce"))?;
     let gas_price = if tx_type == TxType::AccessList {
-        GasPrice::Legacy(fields.u256(field!("gas price")).map_err(malformed)?)
+        GasPrice::Legacy(fields.u256().map_err(bad("gas price"))?)
     } else {
-        let max_priority_fee = fields
-            .u256(field!("max priority fee per gas"))
-            .map_err(malformed)?;
-        let max_fee = fields.u256(field!("max fee per gas")).map_err(malformed)?;
+        let max_priority_fee = fields.u256().map_err(bad("max priority fee per gas"))?;
+        let max_fee = fields.u256().map_err(bad("max fee per gas"))?;
         GasPrice::FeeMarket {
             max_fee,
             max_priority_fee,
         }
     };
-    let gas_limit = fields.u64(field!("gas limit")).map_err(malformed)?;
+    let gas_limit = fields.u64().map_err(bad("gas limit"))?;
     let kind = read_kind(&mut fields)?;
     if tx_type == TxType::Blob && kind == TxKind::Create {
         // EIP-4844 types `to` as an address, not an optional one.
         return Err(malformed("blob transaction without a destination"));
     }
-    let value = fields.u256(field!("value")).map_err(malformed)?;
-    let data = fields.bytes(field!("data")).map_err(malformed)?.to_vec();
+    let value = fields.u256().map_err(bad("value"))?;
+    let data = fields.bytes().map_err(bad("data"))?.to_vec();
     let access_list = read_access_list(&mut fields)?;
     let (max_fee_per_blob_gas, blob_versioned_hashes) = if tx_type == TxType::Blob {
-        let max_fee = fields
-            .u256(field!("max fee per blob gas"))
-            .map_err(malformed)?;
-        let mut list = fields
-            .list(field!("blob versioned hashes"))
-            .map_err(malformed)?;
+        let max_fee = fields.u256().map_err(bad("max fee per blob gas"))?;
+        let mut list = fields.list().map_err(bad("blob versioned hashes"))?;
         let mut hashes = Vec::new();
         while !list.is_empty() {
-            hashes.push(read_h256(&mut list, field!("blob versioned hash"))?);
+            hashes.push(list.h256().map_err(bad("blob versioned hash"))?);
         }
         (max_fee, hashes)
     } else {
         (U256::zero(), Vec::new())
     };
-    let v = fields.u256(field!("y parity")).map_err(malformed)?;
-    let r = fields.u256(field!("r")).map_err(malformed)?;
-    let s = fields.u256(field!("s")).map_err(malformed)?;
-    fields.finish().map_err(malformed)?;
+    let v = fields.u256().map_err(bad("y parity"))?;
+    let r = fields.u256().map_err(bad("r"))?;
+    let s = fields.u256().map_err(bad("s"))?;
+    fields.finish().map_err(bad("transaction"))?;
     Ok(Transaction {
         tx_type,
         chain_id: Some(chain_id),
@@ -401,8 +377,8 @@ fn decode_typed(type_byte: u8, payload: &[u8]) -> Result<Transaction, InvalidTra
 }
 
 /// `to`: empty for a creation, else exactly 20 bytes.
-fn read_kind(fields: &mut codec::ListReader<'_>) -> Result<TxKind, InvalidTransaction> {
-    let to = fields.bytes(field!("to")).map_err(malformed)?;
+fn read_kind(fields: &mut rlp::List<'_>) -> Result<TxKind, InvalidTransaction> {
+    let to = fields.bytes().map_err(bad("to"))?;
     match to.len() {
         0 => Ok(TxKind::Create),
         20 => Ok(TxKind::Call(H160::from_slice(to))),
@@ -410,242 +386,25 @@ fn read_kind(fields: &mut codec::ListReader<'_>) -> Result<TxKind, InvalidTransa
     }
 }
 
-fn read_h256(
-    list: &mut codec::ListReader<'_>,
-    field: &codec::Field,
-) -> Result<H256, InvalidTransaction> {
-    let bytes = list.bytes(field).map_err(malformed)?;
-    if bytes.len() != 32 {
-        return Err(malformed(field.too_long));
-    }
-    Ok(H256::from_slice(bytes))
-}
-
 /// EIP-2930: a list of `[address, [storage_key, ...]]` pairs.
-fn read_access_list(
-    fields: &mut codec::ListReader<'_>,
-) -> Result<Vec<AccessListItem>, InvalidTransaction> {
-    let mut list = fields.list(field!("access list")).map_err(malformed)?;
+fn read_access_list(fields: &mut rlp::List<'_>) -> Result<Vec<AccessListItem>, InvalidTransaction> {
+    let mut list = fields.list().map_err(bad("access list"))?;
     let mut items = Vec::new();
     while !list.is_empty() {
-        let mut entry = list.list(field!("access list entry")).map_err(malformed)?;
-        let address = entry
-            .bytes(field!("access list address"))
-            .map_err(malformed)?;
-        if address.len() != 20 {
-            return Err(malformed("access list address is not 20 bytes"));
-        }
-        let address = H160::from_slice(address);
-        let mut keys = entry
-            .list(field!("access list storage keys"))
-            .map_err(malformed)?;
+        let mut entry = list.list().map_err(bad("access list entry"))?;
+        let address = entry.h160().map_err(bad("access list address"))?;
+        let mut keys = entry.list().map_err(bad("access list storage keys"))?;
         let mut storage_keys = Vec::new();
         while !keys.is_empty() {
-            storage_keys.push(read_h256(&mut keys, field!("access list storage key"))?);
+            storage_keys.push(keys.h256().map_err(bad("access list storage key"))?);
         }
-        entry.finish().map_err(malformed)?;
+        entry.finish().map_err(bad("access list entry"))?;
         items.push(AccessListItem {
             address,
             storage_keys,
         });
     }
     Ok(items)
-}
-
-/// A minimal, strict RLP reader and writer. The `rlp` crate accepts some non-canonical input
-/// (it does not check that a top-level item spans the whole input), so transactions use this.
-mod codec {
-    use alloc::vec::Vec;
-    use primitive_types::U256;
-
-    /// Error messages for one field.
-    pub(super) struct Field {
-        pub(super) missing: &'static str,
-        pub(super) is_list: &'static str,
-        pub(super) leading_zero: &'static str,
-        pub(super) too_long: &'static str,
-    }
-
-    enum Item<'a> {
-        Bytes(&'a [u8]),
-        List(&'a [u8]),
-    }
-
-    /// Reads the items of one list in order.
-    pub(super) struct ListReader<'a> {
-        rest: &'a [u8],
-    }
-
-    /// The input must be exactly one RLP list.
-    pub(super) fn whole_list(input: &[u8]) -> Result<ListReader<'_>, &'static str> {
-        match split(input)? {
-            (Item::List(payload), []) => Ok(ListReader { rest: payload }),
-            (Item::List(_), _) => Err("trailing bytes after the transaction"),
-            (Item::Bytes(_), _) => Err("transaction is not an RLP list"),
-        }
-    }
-
-    impl<'a> ListReader<'a> {
-        /// No items left.
-        pub(super) fn is_empty(&self) -> bool {
-            self.rest.is_empty()
-        }
-
-        /// All items were read.
-        pub(super) fn finish(self) -> Result<(), &'static str> {
-            if self.rest.is_empty() {
-                Ok(())
-            } else {
-                Err("too many fields in list")
-            }
-        }
-
-        fn next(&mut self, field: &Field) -> Result<Item<'a>, &'static str> {
-            if self.rest.is_empty() {
-                return Err(field.missing);
-            }
-            let (item, rest) = split(self.rest)?;
-            self.rest = rest;
-            Ok(item)
-        }
-
-        pub(super) fn bytes(&mut self, field: &Field) -> Result<&'a [u8], &'static str> {
-            match self.next(field)? {
-                Item::Bytes(bytes) => Ok(bytes),
-                Item::List(_) => Err(field.is_list),
-            }
-        }
-
-        pub(super) fn list(&mut self, field: &Field) -> Result<ListReader<'a>, &'static str> {
-            match self.next(field)? {
-                Item::List(payload) => Ok(ListReader { rest: payload }),
-                Item::Bytes(_) => Err(field.missing),
-            }
-        }
-
-        /// A canonical big-endian integer of at most `max_len` bytes (zero is the empty string).
-        fn uint(&mut self, field: &Field, max_len: usize) -> Result<&'a [u8], &'static str> {
-            let bytes = self.bytes(field)?;
-            if bytes.first() == Some(&0) {
-                return Err(field.leading_zero);
-            }
-            if bytes.len() > max_len {
-                return Err(field.too_long);
-            }
-            Ok(bytes)
-        }
-
-        pub(super) fn u64(&mut self, field: &Field) -> Result<u64, &'static str> {
-            let bytes = self.uint(field, 8)?;
-            Ok(bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
-        }
-
-        pub(super) fn u256(&mut self, field: &Field) -> Result<U256, &'static str> {
-            Ok(U256::from_big_endian(self.uint(field, 32)?))
-        }
-    }
-
-    /// Splits the first item off `input`, rejecting every non-canonical header.
-    fn split(input: &[u8]) -> Result<(Item<'_>, &[u8]), &'static str> {
-        let (&first, rest) = input.split_first().ok_or("unexpected end of input")?;
-        match first {
-            0x00..=0x7f => {
-                let (byte, rest) = input.split_at_checked(1).ok_or("unexpected end of input")?;
-                Ok((Item::Bytes(byte), rest))
-            }
-            0x80..=0xb7 => {
-                let (payload, rest) = take(rest, usize::from(first - 0x80))?;
-                if let [single] = payload
-                    && *single < 0x80
-                {
-                    return Err("single byte below 0x80 wrapped in a string header");
-                }
-                Ok((Item::Bytes(payload), rest))
-            }
-            0xb8..=0xbf => {
-                let (len, rest) = long_length(rest, usize::from(first - 0xb7))?;
-                let (payload, rest) = take(rest, len)?;
-                Ok((Item::Bytes(payload), rest))
-            }
-            0xc0..=0xf7 => {
-                let (payload, rest) = take(rest, usize::from(first - 0xc0))?;
-                Ok((Item::List(payload), rest))
-            }
-            0xf8..=0xff => {
-                let (len, rest) = long_length(rest, usize::from(first - 0xf7))?;
-                let (payload, rest) = take(rest, len)?;
-                Ok((Item::List(payload), rest))
-            }
-        }
-    }
-
-    fn take(input: &[u8], len: usize) -> Result<(&[u8], &[u8]), &'static str> {
-        input
-            .split_at_checked(len)
-            .ok_or("RLP length exceeds the input")
-    }
-
-    /// The length of a long-form header: no leading zeros, and at least 56 (shorter payloads
-    /// must use the short form).
-    fn long_length(input: &[u8], len_of_len: usize) -> Result<(usize, &[u8]), &'static str> {
-        let (bytes, rest) = take(input, len_of_len)?;
-        if bytes.first() == Some(&0) {
-            return Err("RLP length with leading zero bytes");
-        }
-        if bytes.len() > core::mem::size_of::<usize>() {
-            return Err("RLP length exceeds the input");
-        }
-        let len = bytes
-            .iter()
-            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-        if len < 56 {
-            return Err("RLP long form for a payload shorter than 56 bytes");
-        }
-        Ok((len, rest))
-    }
-
-    fn put_header(out: &mut Vec<u8>, len: usize, short_base: u8) {
-        if len < 56 {
-            // `len < 56` fits in the byte.
-            out.push(short_base + len as u8);
-        } else {
-            let be = (len as u64).to_be_bytes();
-            let skip = be.iter().take_while(|b| **b == 0).count();
-            let len_bytes = be.get(skip..).unwrap_or_default();
-            // At most 8 length bytes, so the sum stays below 0xc0 / 0x100.
-            out.push(short_base + 55 + len_bytes.len() as u8);
-            out.extend_from_slice(len_bytes);
-        }
-    }
-
-    pub(super) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-        match bytes {
-            [single] if *single < 0x80 => out.push(*single),
-            _ => {
-                put_header(out, bytes.len(), 0x80);
-                out.extend_from_slice(bytes);
-            }
-        }
-    }
-
-    pub(super) fn put_uint(out: &mut Vec<u8>, value: U256) {
-        let mut be = [0u8; 32];
-        value.to_big_endian(&mut be);
-        let skip = be.iter().take_while(|b| **b == 0).count();
-        put_bytes(out, be.get(skip..).unwrap_or_default());
-    }
-
-    pub(super) fn put_u64(out: &mut Vec<u8>, value: u64) {
-        put_uint(out, U256::from(value));
-    }
-
-    /// Wraps already encoded items into a list.
-    pub(super) fn list(payload: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(payload.len() + 9);
-        put_header(&mut out, payload.len(), 0xc0);
-        out.extend_from_slice(payload);
-        out
-    }
 }
 
 #[cfg(test)]
@@ -768,26 +527,28 @@ mod tests {
             assert_eq!(decoded.recover_sender(SpecId::Cancun), Ok(sender));
 
             // In a block body a typed transaction is an RLP string holding the envelope.
-            let mut stream = rlp::RlpStream::new();
+            let mut stream = RlpStream::new();
             stream.append(&bytes);
             let item = stream.out();
-            assert_eq!(
-                Transaction::decode_block_item(rlp::Rlp::new(&item)),
-                Ok(tx.clone())
-            );
+            assert_eq!(block_item(&item), Ok(tx.clone()));
         }
+    }
+
+    fn block_item(bytes: &[u8]) -> Result<Transaction, InvalidTransaction> {
+        let item = rlp::decode_exact(bytes).unwrap();
+        Transaction::decode_block_item(item, bytes)
     }
 
     #[test]
     fn block_item_legacy_is_a_list() {
         let bytes = hex(LEGACY);
-        let tx = Transaction::decode_block_item(rlp::Rlp::new(&bytes)).unwrap();
+        let tx = block_item(&bytes).unwrap();
         assert_eq!(tx.encode(), bytes);
         // A legacy transaction wrapped in a string is not a typed envelope.
-        let mut stream = rlp::RlpStream::new();
+        let mut stream = RlpStream::new();
         stream.append(&bytes);
         let wrapped = stream.out();
-        assert!(Transaction::decode_block_item(rlp::Rlp::new(&wrapped)).is_err());
+        assert!(block_item(&wrapped).is_err());
     }
 
     #[test]
@@ -795,10 +556,13 @@ mod tests {
         let bytes = hex(LEGACY);
         let mut trailing = bytes.clone();
         trailing.push(0);
-        assert!(matches!(
+        assert_eq!(
             Transaction::decode(&trailing),
-            Err(InvalidTransaction::Malformed(_))
-        ));
+            Err(InvalidTransaction::Rlp {
+                field: "transaction",
+                source: RlpError::TrailingBytes(1)
+            })
+        );
         assert!(Transaction::decode(&bytes[..bytes.len() - 1]).is_err());
         assert!(Transaction::decode(&[]).is_err());
         assert_eq!(
@@ -815,55 +579,54 @@ mod tests {
         leading[2] = 0x00;
         assert_eq!(
             Transaction::decode(&leading),
-            Err(InvalidTransaction::Malformed(
-                "nonce: integer with leading zero bytes"
-            ))
+            Err(InvalidTransaction::Rlp {
+                field: "nonce",
+                source: RlpError::IntegerLeadingZero
+            })
         );
 
+        // The legacy fields as raw items, so that single fields can be replaced.
+        let tx = Transaction::decode(&bytes).unwrap();
+        let fields: Vec<Vec<u8>> = {
+            let mut list = rlp::decode_list(&bytes).unwrap();
+            core::iter::from_fn(|| list.next_raw().unwrap().map(|(_, raw)| raw.to_vec())).collect()
+        };
+        let list_of = |items: &[Vec<u8>]| {
+            let mut stream = RlpStream::new_list(items.len());
+            for item in items {
+                stream.append_raw(item, 1);
+            }
+            stream.out().to_vec()
+        };
+        assert_eq!(list_of(&fields), tx.encode());
+
         // A 9-byte nonce overflows u64.
-        let mut tx = Transaction::decode(&bytes).unwrap();
-        tx.nonce = 0;
-        let mut fields = Vec::new();
-        codec::put_bytes(&mut fields, &[1, 0, 0, 0, 0, 0, 0, 0, 0]);
-        let encoded = tx.encode();
-        let mut body = encoded[2..].to_vec(); // skip the 2-byte list header (0xf8 0x5f)
-        body.remove(0); // the 0x80 nonce
-        fields.extend_from_slice(&body);
+        let mut wide = fields.clone();
+        wide[0] = ::rlp::encode(&[1u8, 0, 0, 0, 0, 0, 0, 0, 0].as_slice()).to_vec();
         assert_eq!(
-            Transaction::decode(&codec::list(&fields)),
-            Err(InvalidTransaction::Malformed(
-                "nonce: value too large or wrong length"
-            ))
+            Transaction::decode(&list_of(&wide)),
+            Err(InvalidTransaction::Rlp {
+                field: "nonce",
+                source: RlpError::IntegerTooLong { got: 9, max: 8 }
+            })
         );
 
         // Missing and extra fields.
-        let short = codec::list(&encoded[2..encoded.len() - 33]);
-        assert!(matches!(
-            Transaction::decode(&short),
-            Err(InvalidTransaction::Malformed("missing field: s"))
-        ));
-        let mut long = encoded[2..].to_vec();
-        long.push(0x80);
         assert_eq!(
-            Transaction::decode(&codec::list(&long)),
-            Err(InvalidTransaction::Malformed("too many fields in list"))
+            Transaction::decode(&list_of(&fields[..8])),
+            Err(InvalidTransaction::Rlp {
+                field: "s",
+                source: RlpError::MissingItem
+            })
         );
-    }
-
-    #[test]
-    fn non_canonical_rlp_headers() {
-        use codec::*;
-        let list = |bytes: &[u8]| whole_list(bytes).map(|_| ());
-        // Long form for a short list.
-        assert!(list(&[0xf8, 0x01, 0x80]).is_err());
-        // Length with a leading zero.
-        let mut long = alloc::vec![0xf9, 0x00, 0x38];
-        long.extend_from_slice(&[0x80; 0x38]);
-        assert!(list(&long).is_err());
-        // Single byte wrapped in a header.
-        let mut reader = whole_list(&[0xc2, 0x81, 0x05]).unwrap();
-        assert!(reader.u64(field!("x")).is_err());
-        // Length past the end.
-        assert!(list(&[0xc5, 0x80]).is_err());
+        let mut long = fields.clone();
+        long.push(alloc::vec![0x80]);
+        assert_eq!(
+            Transaction::decode(&list_of(&long)),
+            Err(InvalidTransaction::Rlp {
+                field: "transaction",
+                source: RlpError::TrailingBytes(1)
+            })
+        );
     }
 }

@@ -21,7 +21,16 @@ pub enum InvalidTransaction {
     /// The EIP-2718 type byte names no transaction type this implementation knows.
     #[error("unknown transaction type {0:#04x}")]
     UnknownType(u8),
-    /// The RLP is malformed or a field is out of range.
+    /// A field's RLP is malformed, not canonical, or wider than the field; or the list has too
+    /// few or too many fields.
+    #[error("malformed transaction: {field}: {source}")]
+    Rlp {
+        /// The field being read (`transaction` for the list itself).
+        field: &'static str,
+        /// What is wrong with its RLP.
+        source: witness::RlpError,
+    },
+    /// Well-formed RLP that is not a transaction (an address that is not 20 bytes, ...).
     #[error("malformed transaction: {0}")]
     Malformed(&'static str),
     /// The signature does not recover to a public key, or breaks EIP-2 (high s) or EIP-155.
