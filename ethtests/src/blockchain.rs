@@ -18,7 +18,6 @@ pub mod recorded;
 pub use chain::execute_native;
 pub use in_ee::run_test_in_ee;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use evm_core::block::ChainSpec;
@@ -28,7 +27,7 @@ use serde_json::Value;
 
 use crate::report::TestLog;
 use crate::state::parse_pre;
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, collect_json_files};
+use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
 use chain::{Chain, ImportContext, Rejection};
 use fixture::{FixtureBlock, short};
 
@@ -65,16 +64,9 @@ pub fn run_tests<T>(paths: &[PathBuf], options: &RunOptions, run_one: &T) -> std
 where
     T: Fn(&FixtureFile, &str, &Value) -> TestRun + Sync,
 {
-    let files = collect_json_files(paths)?;
-    options.start(files.len());
-    let results: Vec<(CaseResult, Vec<String>)> = files
-        .par_iter()
-        .flat_map_iter(|file| {
-            let results = run_file_tests(file, options, run_one);
-            options.file_done();
-            results
-        })
-        .collect();
+    let results = run_files(paths, options, |file, options| {
+        run_file_tests(file, options, run_one)
+    })?;
     let mut logs: Vec<TestLog> = Vec::new();
     let mut cases = Vec::with_capacity(results.len());
     for (case, blocks) in results {
@@ -127,25 +119,9 @@ fn run_file_tests<T>(
 where
     T: Fn(&FixtureFile, &str, &Value) -> TestRun + Sync,
 {
-    let fail_file = |reason: String| {
-        vec![(
-            CaseResult {
-                file: file.display.clone(),
-                test: String::new(),
-                fork: "-".into(),
-                index: String::new(),
-                outcome: Outcome::Failed(reason),
-            },
-            Vec::new(),
-        )]
-    };
-    let text = match std::fs::read_to_string(&file.path) {
-        Ok(text) => text,
-        Err(error) => return fail_file(format!("cannot read: {error}")),
-    };
-    let tests: BTreeMap<String, Value> = match serde_json::from_str(&text) {
+    let tests = match read_tests(file) {
         Ok(tests) => tests,
-        Err(error) => return fail_file(format!("not a blockchain test file: {error}")),
+        Err(error) => return vec![(CaseResult::file_failed(file, &error), Vec::new())],
     };
     let selected: Vec<(&String, &Value, String)> = tests
         .iter()

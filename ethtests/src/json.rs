@@ -2,6 +2,7 @@
 //! errors that name the field instead of panicking.
 
 use primitive_types::{H160, H256, U256};
+use witness::hex::{self, HexError};
 
 /// A fixture value that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -28,25 +29,16 @@ fn field_error(field: &str, problem: &'static str, value: &str) -> FieldError {
 
 /// Bytes from `0x..` hex (an empty string or `0x` is empty).
 pub fn bytes(field: &str, text: &str) -> Result<Vec<u8>, FieldError> {
-    let digits = text.strip_prefix("0x").unwrap_or(text);
-    if digits.len() % 2 == 1 {
-        let padded = format!("0{digits}");
-        return hex::decode(padded).map_err(|_| field_error(field, "not hex", text));
-    }
-    hex::decode(digits).map_err(|_| field_error(field, "not hex", text))
+    hex::decode_unpadded(text).map_err(|_| field_error(field, "not hex", text))
 }
 
 /// A 256-bit integer from `0x..` hex or decimal; more than 256 bits is an error.
 pub fn u256(field: &str, text: &str) -> Result<U256, FieldError> {
-    if let Some(digits) = text.strip_prefix("0x") {
-        let digits = digits.trim_start_matches('0');
-        if digits.is_empty() {
-            return Ok(U256::zero());
-        }
-        if digits.len() > 64 {
-            return Err(field_error(field, "more than 256 bits", text));
-        }
-        U256::from_str_radix(digits, 16).map_err(|_| field_error(field, "not hex", text))
+    if text.starts_with("0x") {
+        hex::decode_u256(text).map_err(|error| match error {
+            HexError::TooWide { .. } => field_error(field, "more than 256 bits", text),
+            _ => field_error(field, "not hex", text),
+        })
     } else {
         U256::from_dec_str(text).map_err(|_| field_error(field, "not a number", text))
     }

@@ -11,6 +11,7 @@ pub mod files;
 pub mod json;
 pub mod report;
 pub mod rlp_tests;
+pub mod runner;
 pub mod scout_emit;
 pub mod state;
 pub mod transaction;
@@ -18,6 +19,7 @@ pub mod trie;
 
 pub use files::{FixtureFile, collect_json_files};
 pub use report::{CaseResult, Failure, ForkCounts, Outcome, Report, TestLog};
+pub use runner::{FixtureFileError, read_tests, run_files};
 
 /// Called as files finish, to drive a progress bar: `start(total files)` once, then `file_done()`.
 pub trait Progress: Send + Sync {

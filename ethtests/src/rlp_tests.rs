@@ -5,18 +5,17 @@
 //! `in` is `"INVALID"`, decoding `out` must fail; when it is `"VALID"`, it must succeed. The suite
 //! is fork-independent, so every case's fork is `-`.
 //!
-//! Decoding uses the `rlp` crate (the one `evm` and `witness` decode with) item by item:
-//! `payload_info` checks each header (length fits, canonical long lengths) and `decode_value`
-//! checks strings (a single byte below 0x80 must not have a header). On top, the whole input must
-//! be exactly one item, and each list's items must fill its payload exactly.
+//! Decoding is [`witness::rlp`], the strict reader every decoder of the workspace uses (the EE's
+//! transactions, headers, trie nodes and witness leaves), so this suite checks the code that
+//! validates blocks. Encoding is the `rlp` crate's `RlpStream`, the writer of the workspace.
 
 use std::path::PathBuf;
 
-use rayon::prelude::*;
-use rlp::{DecoderError, Rlp, RlpStream};
+use rlp::RlpStream;
 use serde_json::Value;
+use witness::rlp::{self as strict, RlpError};
 
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, collect_json_files};
+use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
 
 /// Deeper nesting than this is rejected rather than risking the stack on hostile input.
 const MAX_DEPTH: usize = 1024;
@@ -30,17 +29,10 @@ enum Item {
 
 /// Runs every RLP test case under `paths` (files or folders, recursively).
 pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
-    let files = collect_json_files(paths)?;
-    options.start(files.len());
-    let results: Vec<CaseResult> = files
-        .par_iter()
-        .flat_map_iter(|file| {
-            let results = run_file(file, options);
-            options.file_done();
-            results
-        })
-        .collect();
-    Ok(Report::from_results("rlp", results))
+    Ok(Report::from_results(
+        "rlp",
+        run_files(paths, options, run_file)?,
+    ))
 }
 
 /// Runs all cases of one fixture file.
@@ -52,19 +44,9 @@ pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<CaseResult> {
         index: String::new(),
         outcome,
     };
-    let text = match std::fs::read_to_string(&file.path) {
-        Ok(text) => text,
-        Err(error) => return vec![result("", Outcome::Failed(format!("cannot read: {error}")))],
-    };
-    let tests = match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(tests)) => tests,
-        Ok(_) => {
-            return vec![result(
-                "",
-                Outcome::Failed("not a JSON object of tests".into()),
-            )];
-        }
-        Err(error) => return vec![result("", Outcome::Failed(format!("not JSON: {error}")))],
+    let tests = match read_tests(file) {
+        Ok(tests) => tests,
+        Err(error) => return vec![CaseResult::file_failed(file, &error)],
     };
     tests
         .iter()
@@ -83,8 +65,7 @@ fn run_case(test: &Value) -> Result<Outcome, String> {
         .get("out")
         .and_then(Value::as_str)
         .ok_or("missing string field `out`")?;
-    let digits = out.strip_prefix("0x").unwrap_or(out);
-    let out = hex::decode(digits).map_err(|e| format!("`out` is not hex: {e}"))?;
+    let out = witness::hex::decode(out).map_err(|e| format!("`out` is not hex: {e}"))?;
     let input = test.get("in").ok_or("missing field `in`")?;
     let decoded = decode(&out);
     Ok(match (input.as_str(), decoded) {
@@ -188,38 +169,39 @@ fn append(stream: &mut RlpStream, item: &Item) {
     }
 }
 
-/// Strict decoding: exactly one canonical item, nothing after it.
-fn decode(bytes: &[u8]) -> Result<Item, DecoderError> {
-    let (item, used) = decode_item(bytes, 0)?;
-    if used != bytes.len() {
-        return Err(DecoderError::RlpIsTooBig);
-    }
-    Ok(item)
+/// Why strict decoding failed: the reader's error, or nesting too deep to follow.
+#[derive(Debug, PartialEq, Eq)]
+enum DecodeError {
+    Rlp(RlpError),
+    TooDeep,
 }
 
-/// Decodes the item at the start of `bytes`, returning it and its length.
-fn decode_item(bytes: &[u8], depth: usize) -> Result<(Item, usize), DecoderError> {
+impl From<RlpError> for DecodeError {
+    fn from(error: RlpError) -> Self {
+        DecodeError::Rlp(error)
+    }
+}
+
+/// Strict decoding: exactly one canonical item, nothing after it.
+fn decode(bytes: &[u8]) -> Result<Item, DecodeError> {
+    to_item(strict::decode_exact(bytes)?, 0)
+}
+
+/// Copies a decoded item into an owned tree, checking every nested header on the way.
+fn to_item(item: strict::Item<'_>, depth: usize) -> Result<Item, DecodeError> {
     if depth > MAX_DEPTH {
-        return Err(DecoderError::Custom("nesting deeper than 1024"));
+        return Err(DecodeError::TooDeep);
     }
-    // `payload_info` checks that the whole item fits in `bytes`.
-    let info = Rlp::new(bytes).payload_info()?;
-    let total = info.total();
-    let raw = &bytes[..total];
-    if raw[0] < 0xc0 {
-        let data = Rlp::new(raw)
-            .decoder()
-            .decode_value(|data| Ok(data.to_vec()))?;
-        return Ok((Item::Bytes(data), total));
+    match item {
+        strict::Item::Bytes(bytes) => Ok(Item::Bytes(bytes.to_vec())),
+        strict::Item::List(mut list) => {
+            let mut items = Vec::new();
+            while let Some((item, _)) = list.next_raw()? {
+                items.push(to_item(item, depth + 1)?);
+            }
+            Ok(Item::List(items))
+        }
     }
-    let mut payload = &raw[info.header_len..];
-    let mut items = Vec::new();
-    while !payload.is_empty() {
-        let (item, used) = decode_item(payload, depth + 1)?;
-        items.push(item);
-        payload = &payload[used..];
-    }
-    Ok((Item::List(items), total))
 }
 
 #[cfg(test)]

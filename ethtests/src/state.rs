@@ -18,23 +18,14 @@ use witness::{BlockDataBlob, ChainConfig, ForkActivation, Witness};
 
 use crate::json::{self, FieldError};
 use crate::report::SizeStats;
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, collect_json_files};
+use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
 
 /// State tests use chain id 1.
 const CHAIN_ID: u64 = 1;
 
 /// Runs every state test case under `paths` (files or folders, recursively).
 pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
-    let files = collect_json_files(paths)?;
-    options.start(files.len());
-    let results: Vec<(CaseResult, Option<usize>)> = files
-        .par_iter()
-        .flat_map_iter(|file| {
-            let results = run_file(file, options);
-            options.file_done();
-            results
-        })
-        .collect();
+    let results = run_files(paths, options, run_file)?;
     let sizes: Vec<usize> = results.iter().filter_map(|(_, size)| *size).collect();
     let mut report =
         Report::from_results("state", results.into_iter().map(|(case, _)| case).collect());
@@ -45,25 +36,9 @@ pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
 /// Runs all cases of one fixture file; in stateless mode each passed case carries the size of its
 /// encoded block-data blob.
 pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<(CaseResult, Option<usize>)> {
-    let fail_file = |reason: String| {
-        vec![(
-            CaseResult {
-                file: file.display.clone(),
-                test: String::new(),
-                fork: "-".into(),
-                index: String::new(),
-                outcome: Outcome::Failed(reason),
-            },
-            None,
-        )]
-    };
-    let text = match std::fs::read_to_string(&file.path) {
-        Ok(text) => text,
-        Err(error) => return fail_file(format!("cannot read: {error}")),
-    };
-    let tests: BTreeMap<String, Value> = match serde_json::from_str(&text) {
+    let tests = match read_tests(file) {
         Ok(tests) => tests,
-        Err(error) => return fail_file(format!("not a state test file: {error}")),
+        Err(error) => return vec![(CaseResult::file_failed(file, &error), None)],
     };
     let mut results = Vec::new();
     for (name, test) in &tests {

@@ -10,55 +10,31 @@ use std::path::PathBuf;
 use evm_core::SpecId;
 use evm_core::tx::{InvalidTransaction, Transaction, validate_static};
 use primitive_types::{H160, H256};
-use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::json;
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, collect_json_files};
+use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
 
 /// The chain the fixtures are signed for.
 const CHAIN_ID: u64 = 1;
 
 /// Runs every test of every fixture file under `paths` (suite name `transaction`).
 pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
-    let files = collect_json_files(paths)?;
-    options.start(files.len());
-    let results: Vec<CaseResult> = files
-        .par_iter()
-        .flat_map_iter(|file| {
-            let results = run_file(file, options);
-            options.file_done();
-            results
-        })
-        .collect();
-    Ok(Report::from_results("transaction", results))
+    Ok(Report::from_results(
+        "transaction",
+        run_files(paths, options, run_file)?,
+    ))
 }
 
 /// One file's cases; a file that cannot be read or parsed is one failed case.
 fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<CaseResult> {
-    let failed_file = |reason: String| {
-        vec![CaseResult {
-            file: file.display.clone(),
-            test: String::new(),
-            fork: String::new(),
-            index: String::new(),
-            outcome: Outcome::Failed(reason),
-        }]
-    };
-    let text = match std::fs::read_to_string(&file.path) {
-        Ok(text) => text,
-        Err(e) => return failed_file(format!("cannot read fixture: {e}")),
-    };
-    let json: Value = match serde_json::from_str(&text) {
-        Ok(json) => json,
-        Err(e) => return failed_file(format!("fixture is not JSON: {e}")),
-    };
-    let Some(tests) = json.as_object() else {
-        return failed_file("fixture is not a JSON object of tests".into());
+    let tests = match read_tests(file) {
+        Ok(tests) => tests,
+        Err(error) => return vec![CaseResult::file_failed(file, &error)],
     };
 
     let mut results = Vec::new();
-    for (test, body) in tests {
+    for (test, body) in &tests {
         if !options.matches(&file.display, test) {
             continue;
         }

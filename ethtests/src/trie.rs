@@ -15,24 +15,16 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use primitive_types::H256;
-use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, collect_json_files};
+use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
 
 /// Runs every trie test case under `paths` (files or folders, recursively).
 pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
-    let files = collect_json_files(paths)?;
-    options.start(files.len());
-    let results: Vec<CaseResult> = files
-        .par_iter()
-        .flat_map_iter(|file| {
-            let results = run_file(file, options);
-            options.file_done();
-            results
-        })
-        .collect();
-    Ok(Report::from_results("trie", results))
+    Ok(Report::from_results(
+        "trie",
+        run_files(paths, options, run_file)?,
+    ))
 }
 
 /// Runs all cases of one fixture file.
@@ -44,32 +36,9 @@ pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<CaseResult> {
         index,
         outcome,
     };
-    let text = match std::fs::read_to_string(&file.path) {
-        Ok(text) => text,
-        Err(error) => {
-            return vec![result(
-                "",
-                String::new(),
-                Outcome::Failed(format!("cannot read: {error}")),
-            )];
-        }
-    };
-    let tests = match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(tests)) => tests,
-        Ok(_) => {
-            return vec![result(
-                "",
-                String::new(),
-                Outcome::Failed("not a JSON object of tests".into()),
-            )];
-        }
-        Err(error) => {
-            return vec![result(
-                "",
-                String::new(),
-                Outcome::Failed(format!("not JSON: {error}")),
-            )];
-        }
+    let tests = match read_tests(file) {
+        Ok(tests) => tests,
+        Err(error) => return vec![CaseResult::file_failed(file, &error)],
     };
     let secure = file.path.file_name().is_some_and(|name| {
         name.to_string_lossy()
@@ -234,8 +203,7 @@ fn decode_text(text: &str, hex_encoded: bool) -> Result<Vec<u8>, String> {
 
 /// Hex with an optional `0x` prefix.
 fn hex_bytes(text: &str) -> Result<Vec<u8>, String> {
-    let digits = text.strip_prefix("0x").unwrap_or(text);
-    hex::decode(digits).map_err(|e| format!("bad hex {text:?}: {e}"))
+    witness::hex::decode(text).map_err(|e| format!("bad hex {text:?}: {e}"))
 }
 
 #[cfg(test)]
