@@ -2,7 +2,8 @@
 //! state, optionally checked a second time over a generated witness (`--stateless`).
 
 use evm_core::InMemoryState;
-use evm_core::block::{Header, execute_block, validate_ommers};
+use evm_core::State;
+use evm_core::block::{BlockError, Header, execute_block, validate_ommers};
 use evm_core::precompiles::NativePrecompiles;
 use primitive_types::H256;
 
@@ -35,22 +36,26 @@ pub fn execute_native(
     if stateless {
         return stateless_check::execute(context);
     }
-    let mut state = context.state;
+    let mut context = context;
+    let mut state = std::mem::take(&mut context.state);
+    execute_on(&mut state, &context).map_err(|e| e.to_string())?;
+    Ok(state)
+}
+
+/// Executes `context`'s block on `state` with the native precompiles; `execute_block` checks
+/// every commitment of the header, the state root included, and returns that root.
+pub(crate) fn execute_on<S: State>(
+    state: &mut S,
+    context: &ImportContext<'_>,
+) -> Result<H256, BlockError<S::Error>> {
     let outcome = execute_block(
-        &mut state,
+        state,
         context.chain,
         context.spec,
         context.parent,
         context.ancestors,
         context.block,
         &NativePrecompiles,
-    )
-    .map_err(|e| e.to_string())?;
-    if outcome.state_root != context.block.header.state_root {
-        return Err(format!(
-            "state root {:?} != header {:?}",
-            outcome.state_root, context.block.header.state_root
-        ));
-    }
-    Ok(state)
+    )?;
+    Ok(outcome.state_root)
 }

@@ -1,36 +1,20 @@
 //! The `--stateless` path of the blockchain runner: execute the block natively while recording
 //! what it touches and every change it commits ([`RecordingState`]), generate the witness from the
 //! parent's full state, then execute the block again over a [`WitnessState`] built from the
-//! witness alone; both runs must reach the same state root.
+//! witness alone; both runs must reach the header's state root.
 
 use evm_core::InMemoryState;
-use evm_core::block::execute_block;
-use evm_core::precompiles::NativePrecompiles;
 use evm_core::stateless::{RecordingState, WitnessState, generate_witness};
 
+use crate::native::execute_on;
 use crate::tree::ImportContext;
 
 /// Executes the block of `context` natively (recording) and then over the generated witness;
 /// returns the native post-state.
-pub(crate) fn execute(context: ImportContext<'_>) -> Result<InMemoryState, String> {
-    let pre = context.state;
+pub(crate) fn execute(mut context: ImportContext<'_>) -> Result<InMemoryState, String> {
+    let pre = std::mem::take(&mut context.state);
     let mut recording = RecordingState::new(pre.clone());
-    let native = execute_block(
-        &mut recording,
-        context.chain,
-        context.spec,
-        context.parent,
-        context.ancestors,
-        context.block,
-        &NativePrecompiles,
-    )
-    .map_err(|e| e.to_string())?;
-    if native.state_root != context.block.header.state_root {
-        return Err(format!(
-            "state root {:?} != header {:?}",
-            native.state_root, context.block.header.state_root
-        ));
-    }
+    execute_on(&mut recording, &context).map_err(|e| e.to_string())?;
     let commits = recording.commits().to_vec();
     let (post, record) = recording.finish();
     let generated = generate_witness(&pre, &record, &commits)
@@ -42,21 +26,8 @@ pub(crate) fn execute(context: ImportContext<'_>) -> Result<InMemoryState, Strin
         generated.block_hashes,
     )
     .map_err(|e| format!("stateless: witness verification: {e}"))?;
-    let replay = execute_block(
-        &mut witness_state,
-        context.chain,
-        context.spec,
-        context.parent,
-        context.ancestors,
-        context.block,
-        &NativePrecompiles,
-    )
-    .map_err(|e| format!("stateless: block rejected over the witness: {e}"))?;
-    if replay.state_root != native.state_root {
-        return Err(format!(
-            "stateless: state root over the witness {:?} != native {:?}",
-            replay.state_root, native.state_root
-        ));
-    }
+    // Both runs must reach the header's state root, which `execute_block` checks.
+    execute_on(&mut witness_state, &context)
+        .map_err(|e| format!("stateless: block rejected over the witness: {e}"))?;
     Ok(post)
 }

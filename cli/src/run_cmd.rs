@@ -1,11 +1,12 @@
-//! `evm-ee run FILE.yaml`: runs a Scout-format test through the EE host and says, per block,
-//! what happened, then whether the final states and deposits match.
+//! `evm-ee run FILE.yaml`: runs a Scout-format test on a shard (`chain::run_scout_file`) and
+//! says, per block, what happened, then whether the final states and deposits match.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chain::{ScoutReport, run_scout_file};
 use clap::Args;
-use evm_ee_host::{Engine, ScoutReport, run_scout_yaml};
+use evm_ee_host::Engine;
 
 #[derive(Args, Debug)]
 pub(crate) struct RunArgs {
@@ -42,7 +43,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = match run_scout_yaml(&args.file, args.engine, limits) {
+    let report = match run_scout_file(&args.file, args.engine, limits) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");

@@ -11,13 +11,13 @@
 //! Wasm module runs) under Scout's rules; each block carries a comment with its verdict, and the
 //! file's header says whether the replay ends on the fixture's `lastblockhash`.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use evm_core::InMemoryState;
 use serde_json::Value;
 
+use chain::scout::{Deposit, ScoutTest, ShardBlock};
 use chain::{EeInput, ImportContext};
 
 use crate::blockchain::recorded::{EeBlock, run_test_recording};
@@ -115,44 +115,31 @@ fn genesis_hash(test: &Value) -> Option<primitive_types::H256> {
         .and_then(|text| crate::json::h256("hash", text).ok())
 }
 
-/// One line of text, safe inside a YAML comment: control characters and the line breaks of
-/// YAML 1.1 (U+0085, U+2028, U+2029) become spaces.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// The YAML file of one test; the expected post-state and deposits come from replaying the blobs
-/// through `ee::validate_block_data` under Scout's rules.
+/// The Scout test of one blockchain test; the expected post-state and deposits come from
+/// replaying the blobs through `ee::validate_block_data` under Scout's rules.
 fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> String {
-    let network = one_line(crate::json::opt_str_at(test, "network").unwrap_or("-"));
+    let network = crate::json::opt_str_at(test, "network").unwrap_or("-");
     let genesis_state = blocks.first().map(|b| b.input.pre_state);
     let mut state = genesis_state.unwrap_or_default();
-    let mut shard_blocks = String::new();
-    let mut deposits: Vec<[u8; ee::DEPOSIT_LEN]> = Vec::new();
+    let mut shard_blocks = Vec::new();
+    let mut deposits = Vec::new();
     for block in blocks {
         let verdict = match ee::validate_block_data(state, &block.input.blob) {
             Ok(validated) => {
                 state = validated.post_state;
-                deposits.extend(validated.deposits);
+                deposits.extend(validated.deposits.iter().map(Deposit::from_bytes));
                 "accepted".to_string()
             }
-            Err(error) => format!("rejected: {}", one_line(&error.to_string())),
+            Err(error) => format!("rejected: {error}"),
         };
-        let _ = writeln!(
-            shard_blocks,
-            "  # block {} ({:?}): {verdict}\n  - env: 0\n    data: \"{}\"",
-            block.number,
-            block.hash,
-            hex::encode(&block.input.blob)
-        );
+        shard_blocks.push(ShardBlock {
+            env: 0,
+            data: block.input.blob.clone(),
+            comment: Some(format!(
+                "block {} ({:?}): {verdict}",
+                block.number, block.hash
+            )),
+        });
     }
     let last = crate::json::opt_str_at(test, "lastblockhash")
         .and_then(|text| crate::json::h256("lastblockhash", text).ok());
@@ -171,61 +158,32 @@ fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> Strin
         }
         None => "The replay ends elsewhere than the fixture's lastblockhash.".to_string(),
     };
-
-    let mut yaml = String::new();
-    let _ = writeln!(
-        yaml,
-        "# Emitted by `evm-ee ethtests blockchain --emit-yaml` from\n\
-         #   {}\n\
-         #   test {} ({network})\n\
-         # Each shard block is one Eth1 block as a block-data blob (docs/blob-format.md); the EE \
-         state is\n\
-         # keccak(head hash ++ chain config hash ++ head total difficulty). Scout keeps one state \
-         per EE,\n\
-         # so a block whose parent is not the current head is rejected here. {}\n\
-         # The expected post-state assumes every block runs to the end: a heavy one may need\n\
-         # more than the host's default budget (`evm-ee run --max-ticks N --max-memory MIB`).\n\
-         # Run it with `evm-ee run FILE.yaml`.",
-        one_line(file),
-        one_line(name),
-        ending
-    );
-    let _ = writeln!(
-        yaml,
-        "beacon_state:\n  execution_scripts:\n    - {EE_FILE}\nshard_pre_state:\n  \
-         exec_env_states:\n    - \"{}\"\nshard_blocks:",
-        hex::encode(genesis_state.unwrap_or_default())
-    );
-    if blocks.is_empty() {
-        yaml.pop();
-        yaml.push_str(" []\n");
-    } else {
-        yaml.push_str(&shard_blocks);
+    ScoutTest {
+        comment: vec![
+            "Emitted by `evm-ee ethtests blockchain --emit-yaml` from".to_string(),
+            format!("  {file}"),
+            format!("  test {name} ({network})"),
+            "Each shard block is one Eth1 block as a block-data blob (docs/blob-format.md); the EE \
+             state is"
+                .to_string(),
+            "keccak(head hash ++ chain config hash ++ head total difficulty). Scout keeps one state \
+             per EE,"
+                .to_string(),
+            format!("so a block whose parent is not the current head is rejected here. {ending}"),
+            "The expected post-state assumes every block runs to the end: a heavy one may need"
+                .to_string(),
+            "more than the host's default budget (`evm-ee run --max-ticks N --max-memory MIB`)."
+                .to_string(),
+            "Run it with `evm-ee run FILE.yaml`.".to_string(),
+        ],
+        execution_scripts: vec![PathBuf::from(EE_FILE)],
+        libraries: Vec::new(),
+        pre_states: vec![genesis_state.unwrap_or_default()],
+        blocks: shard_blocks,
+        post_states: vec![state],
+        deposits,
     }
-    let _ = writeln!(
-        yaml,
-        "shard_post_state:\n  exec_env_states:\n    - \"{}\"",
-        hex::encode(state)
-    );
-    if deposits.is_empty() {
-        yaml.push_str("deposit_receipts: []\n");
-    } else {
-        yaml.push_str("deposit_receipts:\n");
-        for deposit in &deposits {
-            let mut amount = [0u8; 8];
-            amount.copy_from_slice(&deposit[80..88]);
-            let _ = writeln!(
-                yaml,
-                "  - pubkey: \"{}\"\n    withdrawal_credentials: \"{}\"\n    amount: {}\n    \
-                 signature: \"{}\"",
-                hex::encode(&deposit[..48]),
-                hex::encode(&deposit[48..80]),
-                u64::from_le_bytes(amount),
-                hex::encode(&deposit[88..])
-            );
-        }
-    }
-    yaml
+    .to_yaml()
 }
 
 #[cfg(test)]

@@ -67,21 +67,4 @@ pub enum HostError {
         #[source]
         source: std::io::Error,
     },
-    /// A Scout YAML file is malformed.
-    #[error("{}: {message}", path.display())]
-    ScoutYaml {
-        /// The YAML file.
-        path: PathBuf,
-        /// What is wrong, and where.
-        message: String,
-    },
-    /// A module named by a Scout YAML file cannot be loaded.
-    #[error("{}: {source}", path.display())]
-    ScoutModule {
-        /// The module file.
-        path: PathBuf,
-        /// Why it cannot be loaded.
-        #[source]
-        source: Box<HostError>,
-    },
 }

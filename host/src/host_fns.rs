@@ -54,19 +54,27 @@ macro_rules! for_each_host_fn {
             // The bignum interface (`run/bignum.rs`).
             Add256 ["env" => "bignum_add256", "bignum" => "add256"]
                 (a: u32, b: u32, r: u32),
-                charged(crate::TICKS_BIGNUM_256, |f, m| crate::run::bignum::add256(f, m, a, b, r));
+                charged(crate::TICKS_BIGNUM_256, |f, m| {
+                    let add = precompiles::bignum::add256_be;
+                    crate::run::bignum::add_sub256(f, m, [a, b, r], add, "the sum overflows 256 bits")
+                });
             Sub256 ["env" => "bignum_sub256", "bignum" => "sub256"]
                 (a: u32, b: u32, r: u32),
-                charged(crate::TICKS_BIGNUM_256, |f, m| crate::run::bignum::sub256(f, m, a, b, r));
+                charged(crate::TICKS_BIGNUM_256, |f, m| {
+                    let sub = precompiles::bignum::sub256_be;
+                    crate::run::bignum::add_sub256(f, m, [a, b, r], sub, "the difference is negative")
+                });
             AddMod256 ["env" => "bignum_addmod256", "bignum" => "addmod256"]
                 (a: u32, b: u32, md: u32, r: u32),
                 charged(crate::TICKS_BIGNUM_256, |f, m| {
-                    crate::run::bignum::add_mod::<4, 32>(f, m, [a, b, md], r)
+                    let op = precompiles::bignum::add_mod;
+                    crate::run::bignum::add_sub_mod::<4, 32>(f, m, [a, b, md], r, op)
                 });
             SubMod256 ["env" => "bignum_submod256", "bignum" => "submod256"]
                 (a: u32, b: u32, md: u32, r: u32),
                 charged(crate::TICKS_BIGNUM_256, |f, m| {
-                    crate::run::bignum::sub_mod::<4, 32>(f, m, [a, b, md], r)
+                    let op = precompiles::bignum::sub_mod;
+                    crate::run::bignum::add_sub_mod::<4, 32>(f, m, [a, b, md], r, op)
                 });
             MulModMont256 ["env" => "bignum_mulmodmont256", "bignum" => "mulmodmont256"]
                 (a: u32, b: u32, md: u32, inv: u32, r: u32),
@@ -76,12 +84,14 @@ macro_rules! for_each_host_fn {
             AddMod384 ["env" => "bignum_addmod384", "bignum" => "addmod384"]
                 (a: u32, b: u32, md: u32, r: u32),
                 charged(crate::TICKS_BIGNUM_384, |f, m| {
-                    crate::run::bignum::add_mod::<6, 48>(f, m, [a, b, md], r)
+                    let op = precompiles::bignum::add_mod;
+                    crate::run::bignum::add_sub_mod::<6, 48>(f, m, [a, b, md], r, op)
                 });
             SubMod384 ["env" => "bignum_submod384", "bignum" => "submod384"]
                 (a: u32, b: u32, md: u32, r: u32),
                 charged(crate::TICKS_BIGNUM_384, |f, m| {
-                    crate::run::bignum::sub_mod::<6, 48>(f, m, [a, b, md], r)
+                    let op = precompiles::bignum::sub_mod;
+                    crate::run::bignum::add_sub_mod::<6, 48>(f, m, [a, b, md], r, op)
                 });
             MulModMont384 ["env" => "bignum_mulmodmont384", "bignum" => "mulmodmont384"]
                 (a: u32, b: u32, md: u32, inv: u32, r: u32),

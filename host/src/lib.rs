@@ -1,6 +1,7 @@
 //! The EE host runtime: loads an execution-environment (EE) Wasm module and optional library
 //! modules, provides the Eth 2.0 Phase 2 EEI with Scout's names and semantics, meters execution
-//! deterministically, and runs it in wasmi or wasmtime. It also runs Scout's YAML test format.
+//! deterministically, and runs it in wasmi or wasmtime. (Scout's YAML test format and the shard loop
+//! that runs it are in the `chain` crate.)
 //!
 //! ```no_run
 //! use evm_ee_host::{Engine, Limits, Runtime};
@@ -35,11 +36,9 @@
 //!   (`metering/counters.rs`).
 //! - `finite-wasm`: the metering injection (per-region gas calls and a deterministic stack
 //!   bound), engine-independent by construction; its `wasmparser` also validates modules.
-//! - `serde`, `serde_norway`: Scout YAML (`serde_norway` is the maintained fork of the archived
-//!   `serde_yaml`).
 //! - `precompiles`: the arithmetic behind the bignum host functions (`bignum.rs`), the same code
 //!   a guest links in as its pure-Wasm fallback.
-//! - `hex`: hex in Scout YAML and in debug output.
+//! - `hex`: hex in debug output.
 //! - `thiserror`: [`HostError`].
 #![warn(missing_docs, unreachable_pub)]
 
@@ -47,7 +46,6 @@ mod error;
 mod host_fns;
 mod load;
 mod run;
-mod scout_yaml;
 
 pub use error::HostError;
 pub use load::limits::{Limits, MAX_STACK_CAP};
@@ -65,4 +63,3 @@ pub use run::precompile::{
     PrecompileCall, PrecompileInstance, PrecompileModule, PrecompileOutcome,
 };
 pub use run::runtime::{Library, Runtime, ShardBlockResult};
-pub use scout_yaml::{BlockReport, ScoutReport, run_scout_yaml};

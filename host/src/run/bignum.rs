@@ -46,22 +46,20 @@ fn write(f: HostFn, memory: &mut [u8], ptr: u32, bytes: &[u8]) -> Result<(), Hos
     Ok(())
 }
 
-/// `add256(a, b, r)`: Scout's 256-bit big-endian sum; a carry traps, where Scout aborted.
-pub(crate) fn add256(f: HostFn, memory: &mut [u8], a: u32, b: u32, r: u32) -> Result<(), HostTrap> {
+/// `add256(a, b, r)` and `sub256(a, b, r)`: Scout's 256-bit big-endian sum and difference
+/// (`op`); a carry or borrow (`op` gives `None`) traps with `overflow`, where Scout aborted.
+pub(crate) fn add_sub256(
+    f: HostFn,
+    memory: &mut [u8],
+    [a, b, r]: [u32; 3],
+    op: fn(&[u8; 32], &[u8; 32]) -> Option<[u8; 32]>,
+    overflow: &str,
+) -> Result<(), HostTrap> {
     let a = read::<32>(f, memory, a)?;
     let b = read::<32>(f, memory, b)?;
-    let sum = arith::add256_be(&a, &b)
-        .ok_or_else(|| HostTrap::new(format!("{}: the sum overflows 256 bits", f.env_name())))?;
-    write(f, memory, r, &sum)
-}
-
-/// `sub256(a, b, r)`: Scout's 256-bit big-endian difference; a borrow traps.
-pub(crate) fn sub256(f: HostFn, memory: &mut [u8], a: u32, b: u32, r: u32) -> Result<(), HostTrap> {
-    let a = read::<32>(f, memory, a)?;
-    let b = read::<32>(f, memory, b)?;
-    let difference = arith::sub256_be(&a, &b)
-        .ok_or_else(|| HostTrap::new(format!("{}: the difference is negative", f.env_name())))?;
-    write(f, memory, r, &difference)
+    let result =
+        op(&a, &b).ok_or_else(|| HostTrap::new(format!("{}: {overflow}", f.env_name())))?;
+    write(f, memory, r, &result)
 }
 
 /// The operands `a`, `b`, `m` of a modular function over `N` little-endian limbs (`BYTES` = 8 N).
@@ -89,26 +87,19 @@ fn write_limbs<const N: usize, const BYTES: usize>(
     write(f, memory, r, &out)
 }
 
-/// `addmod(a, b, m, r)` over `N` limbs.
-pub(crate) fn add_mod<const N: usize, const BYTES: usize>(
-    f: HostFn,
-    memory: &mut [u8],
-    pointers: [u32; 3],
-    r: u32,
-) -> Result<(), HostTrap> {
-    let [a, b, m] = operands::<N, BYTES>(f, memory, pointers)?;
-    write_limbs::<N, BYTES>(f, memory, r, &arith::add_mod(&a, &b, &m))
-}
+/// A modular operation `(a, b, m) -> result` over `N` little-endian limbs.
+type ModularOp<const N: usize> = fn(&[u64; N], &[u64; N], &[u64; N]) -> [u64; N];
 
-/// `submod(a, b, m, r)` over `N` limbs.
-pub(crate) fn sub_mod<const N: usize, const BYTES: usize>(
+/// `addmod(a, b, m, r)` and `submod(a, b, m, r)` (`op`) over `N` limbs.
+pub(crate) fn add_sub_mod<const N: usize, const BYTES: usize>(
     f: HostFn,
     memory: &mut [u8],
     pointers: [u32; 3],
     r: u32,
+    op: ModularOp<N>,
 ) -> Result<(), HostTrap> {
     let [a, b, m] = operands::<N, BYTES>(f, memory, pointers)?;
-    write_limbs::<N, BYTES>(f, memory, r, &arith::sub_mod(&a, &b, &m))
+    write_limbs::<N, BYTES>(f, memory, r, &op(&a, &b, &m))
 }
 
 /// `mulmodmont(a, b, m, inv, r)` over `N` limbs; `inv` points at 8 bytes, `-m^-1 mod 2^64`.

@@ -1,7 +1,7 @@
 //! Scout YAML end to end with a tiny WAT EE, and clear errors for broken files.
 
-mod common;
-use evm_ee_host::{Engine, HostError, Limits, run_scout_yaml};
+use chain::{ShardError, run_scout_file};
+use evm_ee_host::{Engine, Limits};
 use std::path::Path;
 
 /// post-state = block_data[0..32]; a 216-byte block also deposits block_data[32..216]; any other
@@ -76,7 +76,7 @@ fn scout_yaml_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_case(dir.path(), &yaml(&"22".repeat(32)));
     for &engine in Engine::ALL {
-        let report = run_scout_yaml(&path, engine, Limits::default()).unwrap();
+        let report = run_scout_file(&path, engine, Limits::default()).unwrap();
         assert!(report.passed(), "{engine}: {report:?}");
         assert_eq!(report.blocks.len(), 3);
         assert!(report.blocks[0].result.accepted());
@@ -96,7 +96,7 @@ fn scout_yaml_end_to_end() {
 fn scout_yaml_mismatch_is_reported_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_case(dir.path(), &yaml(&"33".repeat(32)));
-    let report = run_scout_yaml(&path, Engine::Wasmi, Limits::default()).unwrap();
+    let report = run_scout_file(&path, Engine::Wasmi, Limits::default()).unwrap();
     assert!(!report.states_match());
     assert!(report.deposits_match());
     assert!(!report.passed());
@@ -108,7 +108,7 @@ fn scout_yaml_errors() {
     let good = yaml(&"22".repeat(32));
     let check = |text: &str, expect: &str| {
         let path = write_case(dir.path(), text);
-        let err = run_scout_yaml(&path, Engine::Wasmi, Limits::default()).unwrap_err();
+        let err = run_scout_file(&path, Engine::Wasmi, Limits::default()).unwrap_err();
         assert!(
             err.to_string().contains(expect),
             "{err} should mention {expect}"
@@ -119,11 +119,11 @@ fn scout_yaml_errors() {
     check("shard_blocks: []\n", "missing field");
     check(
         &good.replace("0102", "0x0g"),
-        "shard_blocks[1].data: bad hex",
+        "shard_blocks[1].data: invalid hex character",
     );
     check(
         &good.replace(&format!("- \"{}\"", "00".repeat(32)), "- \"00\""),
-        "expected 32 bytes",
+        "expected 32",
     );
     check(
         &good.replace(
@@ -137,12 +137,12 @@ fn scout_yaml_errors() {
         &good.replace("ees/ee.wasm", "ees/missing.wasm"),
         "missing.wasm",
     );
-    assert!(matches!(err, HostError::Io { .. }));
-    let err = run_scout_yaml(
+    assert!(matches!(err, ShardError::Io { .. }));
+    let err = run_scout_file(
         Path::new("/nonexistent/x.yaml"),
         Engine::Wasmi,
         Limits::default(),
     )
     .unwrap_err();
-    assert!(matches!(err, HostError::Io { .. }));
+    assert!(matches!(err, ShardError::Io { .. }));
 }

@@ -1,0 +1,254 @@
+//! A shard as Scout runs one: execution environments by index, one 32-byte state per EE, and the
+//! deposits of the blocks so far. A block runs its EE in a fresh instance with the full tick
+//! budget; an accepted block (no trap, a post-state saved) replaces its EE's state and adds its
+//! deposits, a rejected one changes nothing.
+//!
+//! [`run_scout_file`] drives a [`Shard`] through a Scout YAML test ([`crate::scout`]) and compares
+//! the result with the file's expectations. Deposits match when the deposits of all blocks, in
+//! order, equal `deposit_receipts`; Scout itself only checked that each expected receipt was
+//! among them.
+
+use std::path::{Path, PathBuf};
+
+use evm_ee_host::{Engine, HostError, Library, Limits, Runtime, ShardBlockResult};
+
+use crate::scout::{ScoutFormatError, ScoutTest};
+
+/// Why a Scout test could not be run (what its blocks do, traps included, is in the report).
+#[derive(Debug, thiserror::Error)]
+pub enum ShardError {
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The YAML file is not a Scout test.
+    #[error("{}: {source}", path.display())]
+    Format {
+        /// The YAML file.
+        path: PathBuf,
+        /// What is wrong, and where.
+        #[source]
+        source: ScoutFormatError,
+    },
+    /// An EE or library module cannot be loaded.
+    #[error("{}: {source}", path.display())]
+    Module {
+        /// The module file.
+        path: PathBuf,
+        /// Why it cannot be loaded.
+        #[source]
+        source: HostError,
+    },
+    /// A block names an EE the shard does not have.
+    #[error("no EE {env} on this shard ({ees} EEs)")]
+    NoSuchEe {
+        /// The EE named.
+        env: usize,
+        /// EEs the shard has.
+        ees: usize,
+    },
+    /// The host failed outside the guest's control.
+    #[error(transparent)]
+    Host(#[from] HostError),
+}
+
+/// One execution environment: its module file, loaded on first use.
+struct ExecutionEnvironment {
+    path: PathBuf,
+    runtime: Option<Runtime>,
+}
+
+/// EEs, their states and the deposits of the accepted blocks.
+pub struct Shard {
+    engine: Engine,
+    limits: Limits,
+    libraries: Vec<Library>,
+    ees: Vec<ExecutionEnvironment>,
+    states: Vec<[u8; 32]>,
+    deposits: Vec<Vec<u8>>,
+}
+
+/// What happened to one shard block.
+#[derive(Clone, Debug)]
+pub struct BlockReport {
+    /// Position of the block.
+    pub index: usize,
+    /// The EE that ran it.
+    pub env: usize,
+    /// The EE's state before the block.
+    pub pre_state: [u8; 32],
+    /// The run's result: post-state, ticks, trap reason, debug output.
+    pub result: ShardBlockResult,
+}
+
+impl Shard {
+    /// A shard whose EE `i` is the module at `ee_paths[i]` with state `states[i]`. Modules are
+    /// read and compiled when a block first needs them.
+    pub fn new(
+        engine: Engine,
+        limits: Limits,
+        libraries: Vec<Library>,
+        ee_paths: Vec<PathBuf>,
+        states: Vec<[u8; 32]>,
+    ) -> Shard {
+        Shard {
+            engine,
+            limits,
+            libraries,
+            ees: ee_paths
+                .into_iter()
+                .map(|path| ExecutionEnvironment {
+                    path,
+                    runtime: None,
+                })
+                .collect(),
+            states,
+            deposits: Vec::new(),
+        }
+    }
+
+    /// The EEs' states.
+    pub fn states(&self) -> &[[u8; 32]] {
+        &self.states
+    }
+
+    /// The deposits of the accepted blocks so far, in order.
+    pub fn deposits(&self) -> &[Vec<u8>] {
+        &self.deposits
+    }
+
+    /// Runs `data` as the next block of EE `env`; `index` only labels the report.
+    pub fn execute(
+        &mut self,
+        index: usize,
+        env: usize,
+        data: &[u8],
+    ) -> Result<BlockReport, ShardError> {
+        let (Some(ee), Some(&pre_state)) = (self.ees.get_mut(env), self.states.get(env)) else {
+            return Err(ShardError::NoSuchEe {
+                env,
+                ees: self.ees.len().min(self.states.len()),
+            });
+        };
+        let runtime = match &mut ee.runtime {
+            Some(runtime) => runtime,
+            slot => {
+                let wasm = read(&ee.path)?;
+                let runtime =
+                    Runtime::with_libraries(self.engine, &wasm, &self.libraries, self.limits)
+                        .map_err(|source| ShardError::Module {
+                            path: ee.path.clone(),
+                            source,
+                        })?;
+                slot.insert(runtime)
+            }
+        };
+        let result = runtime.execute(pre_state, data)?;
+        if result.accepted() {
+            if let Some(post) = result.post_state {
+                self.states[env] = post;
+            }
+            self.deposits.extend(result.deposits.iter().cloned());
+        }
+        Ok(BlockReport {
+            index,
+            env,
+            pre_state,
+            result,
+        })
+    }
+}
+
+/// The outcome of a Scout YAML file.
+#[derive(Clone, Debug)]
+pub struct ScoutReport {
+    /// The YAML file.
+    pub path: PathBuf,
+    /// The engine that ran it.
+    pub engine: Engine,
+    /// One entry per shard block, in order.
+    pub blocks: Vec<BlockReport>,
+    /// The EE states after all blocks.
+    pub final_states: Vec<[u8; 32]>,
+    /// `shard_post_state.exec_env_states`.
+    pub expected_states: Vec<[u8; 32]>,
+    /// The deposits of all blocks, in order.
+    pub deposits: Vec<Vec<u8>>,
+    /// `deposit_receipts`, encoded in Scout's 184-byte layout.
+    pub expected_deposits: Vec<Vec<u8>>,
+}
+
+impl ScoutReport {
+    /// The final states are the expected ones.
+    pub fn states_match(&self) -> bool {
+        self.final_states == self.expected_states
+    }
+
+    /// The deposits are the expected ones.
+    pub fn deposits_match(&self) -> bool {
+        self.deposits == self.expected_deposits
+    }
+
+    /// States and deposits both match.
+    pub fn passed(&self) -> bool {
+        self.states_match() && self.deposits_match()
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, ShardError> {
+    std::fs::read(path).map_err(|source| ShardError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Runs a Scout YAML test file in `engine` under `limits`: see the module docs. A malformed
+/// file, a missing module or bad hex is an error; what the blocks do is in the report.
+pub fn run_scout_file(
+    path: &Path,
+    engine: Engine,
+    limits: Limits,
+) -> Result<ScoutReport, ShardError> {
+    let test = ScoutTest::parse(&read(path)?).map_err(|source| ShardError::Format {
+        path: path.to_owned(),
+        source,
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut libraries = Vec::new();
+    for (name, file) in &test.libraries {
+        libraries.push(Library {
+            name: name.clone(),
+            wasm: read(&base.join(file))?,
+        });
+    }
+    let ee_paths = test
+        .execution_scripts
+        .iter()
+        .map(|script| base.join(script))
+        .collect();
+    let mut shard = Shard::new(engine, limits, libraries, ee_paths, test.pre_states);
+    let blocks = test
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(index, block)| shard.execute(index, block.env, &block.data))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ScoutReport {
+        path: path.to_owned(),
+        engine,
+        blocks,
+        final_states: shard.states,
+        expected_states: test.post_states,
+        deposits: shard.deposits,
+        expected_deposits: test
+            .deposits
+            .iter()
+            .map(|deposit| deposit.to_bytes().to_vec())
+            .collect(),
+    })
+}
