@@ -22,6 +22,7 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     for path in [
         "ee",
+        "stateless",
         "evm-core",
         "witness",
         "precompiles",

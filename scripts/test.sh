@@ -22,7 +22,7 @@ section "both Wasm engines (wasmi and wasmtime): same results, same ticks"
 cargo test --release -p evm-ee-host -p evm-ee-cli --features evm-ee-cli/wasmtime -j "$jobs"
 
 section "no_std crates for wasm32-unknown-unknown"
-cargo build -p evm-core -p witness -p precompiles --no-default-features --target wasm32-unknown-unknown -j "$jobs"
+cargo build -p evm-core -p witness -p stateless -p precompiles --no-default-features --target wasm32-unknown-unknown -j "$jobs"
 
 section "conformance (ethereum/tests, legacytests)"
 cargo build --release -p evm-ee-cli --features wasmtime -j "$jobs"

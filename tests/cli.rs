@@ -190,7 +190,7 @@ fn witness_inspect_verifies_json_and_blob_witnesses() {
         .map(|i| (witness::keccak256(&[i]).0, vec![i; 40]))
         .collect();
     let (root, nodes) = witness::trie_nodes(entries);
-    let witness = witness::Witness {
+    let witness = stateless::Witness {
         state: nodes,
         codes: vec![vec![0x60, 0x00]],
         headers: vec![],
@@ -230,10 +230,13 @@ fn witness_inspect_verifies_json_and_blob_witnesses() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stdout).contains("NOT verified"));
 
-    let blob = witness::BlockDataBlob {
-        chain_config: witness::ChainConfig {
+    let blob = stateless::BlockDataBlob {
+        chain_config: stateless::ChainConfig {
             chain_id: 1,
-            forks: vec![(12, witness::ForkActivation::Block(0))],
+            forks: vec![(
+                evm_core::SpecId::Cancun,
+                stateless::ForkActivation::Block(0),
+            )],
             deposit_contract: None,
             dao_fork_block: None,
         },

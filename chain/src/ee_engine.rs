@@ -142,6 +142,6 @@ fn rejection(result: &ShardBlockResult) -> String {
         .as_deref()
         .or(result.trap.as_deref())
         .unwrap_or("no post-state saved");
-    let (kind, message) = ee::RejectionKind::of_reason(text);
+    let (kind, message) = stateless::RejectionKind::of_reason(text);
     format!("{kind}: {message}")
 }

@@ -5,17 +5,17 @@ use std::collections::BTreeSet;
 
 use evm_core::block::{Block, ChainSpec, Header, MAX_OMMER_DEPTH, execute_block};
 use evm_core::precompiles::NativePrecompiles;
-use evm_core::stateless::{RecordingState, generate_witness};
 use evm_core::{InMemoryState, SpecId};
 use primitive_types::U256;
-use witness::{BlockDataBlob, Witness};
+use stateless::{BlockDataBlob, ChainConfig, Witness};
+use stateless::{RecordingState, generate_witness};
 
 use crate::tree::ImportContext;
 
 /// The EE's input for one block.
 #[derive(Clone, Debug)]
 pub struct EeInput {
-    /// `keccak(parent hash ++ chain config hash ++ parent total difficulty)` ([`ee::ee_state`]).
+    /// `keccak(parent hash ++ chain config hash ++ parent total difficulty)` ([`stateless::ee_state`]).
     pub pre_state: [u8; 32],
     /// The encoded block-data blob.
     pub blob: Vec<u8>,
@@ -55,9 +55,10 @@ pub fn ee_input(
     ancestors: &[Header],
     block_rlp: &[u8],
 ) -> Result<EeInput, String> {
-    let chain_config = chain.to_chain_config().map_err(|e| e.to_string())?;
+    let chain_config =
+        ChainConfig::from_chain_spec(chain).map_err(|e| format!("chain config: {e}"))?;
     let config_hash = chain_config.hash();
-    let pre_state = ee::ee_state(parent.hash(), config_hash, parent_total_difficulty);
+    let pre_state = stateless::ee_state(parent.hash(), config_hash, parent_total_difficulty);
     let mut parent_td_bytes = [0u8; 32];
     parent_total_difficulty.to_big_endian(&mut parent_td_bytes);
     let Ok(block) = Block::decode(block_rlp) else {
@@ -122,7 +123,7 @@ pub fn ee_input(
     Ok(EeInput {
         pre_state,
         blob: blob.encode(),
-        post_state: ee::ee_state(
+        post_state: stateless::ee_state(
             block.hash(),
             config_hash,
             parent_total_difficulty.saturating_add(block.header.difficulty),

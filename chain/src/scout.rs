@@ -33,7 +33,7 @@ use serde::Deserialize;
 use witness::HexError;
 
 /// Bytes of one deposit receipt in Scout's layout (the layout the EVM EE pushes, defined there).
-pub use ee::DEPOSIT_LEN;
+pub use stateless::DEPOSIT_LEN;
 
 /// One Scout YAML test.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! witness alone; both runs must reach the header's state root.
 
 use evm_core::InMemoryState;
-use evm_core::stateless::{RecordingState, WitnessState, generate_witness};
+use stateless::{RecordingState, WitnessState, generate_witness};
 
 use crate::native::execute_on;
 use crate::tree::ImportContext;

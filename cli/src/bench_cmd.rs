@@ -3,7 +3,7 @@
 //!
 //! The blocks are the accepted blocks of BlockchainTests fixtures, each turned into what the EE
 //! gets (pre-state commitment and block-data blob with a witness generated from the parent's full
-//! state) before any timing starts. "native" is the EE's own validation (`ee::validate_block_data`:
+//! state) before any timing starts. "native" is the EE's own validation (`stateless::validate_block_data`:
 //! decode, verify the witness, execute, commit) compiled for this machine; "wasmi" and
 //! "wasmtime" run the same code as the EE Wasm module through the host runtime, one fresh
 //! instance per block as a shard would (instantiation is part of the cost). Every run is checked:
@@ -170,7 +170,7 @@ where
 }
 
 fn native_check(block: &EeBlock) -> Result<(), String> {
-    let validated = ee::validate_block_data(block.input.pre_state, &block.input.blob)
+    let validated = stateless::validate_block_data(block.input.pre_state, &block.input.blob)
         .map_err(|e| format!("native EE rejected block {}: {e}", block.number))?;
     if validated.post_state != block.input.post_state {
         return Err(format!(

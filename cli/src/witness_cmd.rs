@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use primitive_types::H256;
-use witness::{BLOB_MAGIC, BlockDataBlob, EMPTY_ROOT, Node, NodePool, SparseTrie, Witness};
+use stateless::{BLOB_MAGIC, BlockDataBlob, Witness};
+use witness::{EMPTY_ROOT, Node, NodePool, SparseTrie};
 
 /// Arguments of `evm-ee witness inspect`.
 #[derive(Args, Debug)]

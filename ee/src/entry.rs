@@ -3,7 +3,7 @@
 use alloc::string::ToString;
 use alloc::vec;
 
-use crate::validate_block_data;
+use stateless::validate_block_data;
 
 extern crate alloc;
 

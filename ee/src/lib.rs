@@ -1,26 +1,19 @@
-//! The execution environment (EE): validates one Eth1 block statelessly and commits to the result.
+//! The execution environment (EE) as a Phase 2 Wasm module: the entry point that hands the EEI's
+//! pre-state and block data to [`stateless::validate_block_data`] and reports its verdict.
 //!
-//! Compiled to `wasm32-unknown-unknown` with the `module` feature, it is the module a Phase 2 host
-//! runs: `main` reads the
-//! 32-byte pre-state and the block-data blob through the EEI, runs [`validate_block_data`], and
-//! saves the new state, or prints the reason through `debug_printMem` and traps without saving.
-//! Nothing here is host-specific: the EEI is the only way out.
+//! Built for `wasm32-unknown-unknown` with the `module` feature (only `ee-module/build.rs` turns
+//! it on), `main` reads the 32-byte pre-state and the block-data blob through the EEI, validates,
+//! pushes the deposits and saves the new state; on a rejection it prints the reason
+//! (`EeError::reason`: `[kind] message`) through `debug_printMem` and traps without saving.
+//! Nothing here is host-specific: the EEI is the only way out. Without the feature the crate is
+//! empty, so no other package inherits an exported `main` or a global allocator; the validation
+//! itself is the `stateless` crate, which hosts and other wasm32 packages link directly.
 //!
-//! Dependencies and why: `evm-core` (block rules and execution), `witness` (the blob, the
-//! witness-backed state's tries), `primitive-types` (hashes), `thiserror` (the rejection reasons), `precompiles` (only to
-//! switch on its `host-bignum` feature: the EE's precompiles, evm-core's
-//! [`GuestPrecompiles`](evm_core::precompiles::GuestPrecompiles), do their field arithmetic
-//! through the host's `bignum` imports).
+//! Dependencies and why: `stateless` (the pipeline); `precompiles`, only to switch on its
+//! `host-bignum` feature, so that the EE's precompiles (evm-core's `GuestPrecompiles`) do their
+//! field arithmetic through the host's `bignum` imports.
 
 #![warn(missing_docs, unreachable_pub)]
-
-mod deposit;
-mod error;
-mod validate;
-
-pub use deposit::{DEPOSIT_EVENT_TOPIC, DEPOSIT_LEN, deposits_of};
-pub use error::{EeError, RejectionKind};
-pub use validate::{Validated, ee_state, validate_block_data};
 
 #[cfg(all(target_arch = "wasm32", feature = "module"))]
 mod entry;

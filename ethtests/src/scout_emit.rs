@@ -116,7 +116,7 @@ fn genesis_hash(test: &Value) -> Option<primitive_types::H256> {
 }
 
 /// The Scout test of one blockchain test; the expected post-state and deposits come from
-/// replaying the blobs through `ee::validate_block_data` under Scout's rules.
+/// replaying the blobs through `stateless::validate_block_data` under Scout's rules.
 fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> String {
     let network = crate::json::opt_str_at(test, "network").unwrap_or("-");
     let genesis_state = blocks.first().map(|b| b.input.pre_state);
@@ -124,7 +124,7 @@ fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> Strin
     let mut shard_blocks = Vec::new();
     let mut deposits = Vec::new();
     for block in blocks {
-        let verdict = match ee::validate_block_data(state, &block.input.blob) {
+        let verdict = match stateless::validate_block_data(state, &block.input.blob) {
             Ok(validated) => {
                 state = validated.post_state;
                 deposits.extend(validated.deposits.iter().map(Deposit::from_bytes));

@@ -8,13 +8,13 @@ use std::path::PathBuf;
 use evm_core::logs::Log;
 use evm_core::precompiles::NativePrecompiles;
 use evm_core::state::{AccountChange, EMPTY_CODE_HASH, InMemoryAccount, State, StateChanges};
-use evm_core::stateless::{RecordingState, WitnessState, generate_witness};
 use evm_core::tx::{AccessListItem, GasPrice, TxEnv, TxKind, TxType};
 use evm_core::{BlockEnv, BlockGasLeft, InMemoryState, SpecId, TransactError};
 use primitive_types::{H160, H256, U256};
 use rayon::prelude::*;
 use serde_json::Value;
-use witness::{BlockDataBlob, ChainConfig, ForkActivation, Witness};
+use stateless::{BlockDataBlob, ChainConfig, ForkActivation, Witness};
+use stateless::{RecordingState, WitnessState, generate_witness};
 
 use crate::json::{self, FieldError};
 use crate::report::SizeStats;
@@ -341,7 +341,7 @@ fn run_stateless(
     let blob = BlockDataBlob {
         chain_config: ChainConfig {
             chain_id: env.chain_id,
-            forks: vec![(spec as u8, ForkActivation::Block(0))],
+            forks: vec![(spec, ForkActivation::Block(0))],
             deposit_contract: None,
             dao_fork_block: None,
         },

@@ -12,7 +12,8 @@
 //! `rlp` and `sha3` (the types and encodings `evm` itself uses), `k256` (secp256k1 recovery for
 //! senders and ECRECOVER), `sha2`, `ripemd`, `substrate-bn` and `aurora-engine-modexp` (native
 //! precompiles), `thiserror` (error enums that work without std), `witness` (the Merkle-Patricia
-//! trie for state roots), `precompiles` (the guest precompile code, [`GuestPrecompiles`](precompiles::GuestPrecompiles)).
+//! trie for state roots, the strict RLP reader every decoder here uses, hex literals); stateless
+//! execution over a witness is the `stateless` crate's, on top of this one, `precompiles` (the guest precompile code, [`GuestPrecompiles`](precompiles::GuestPrecompiles)).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs, unreachable_pub)]
@@ -25,7 +26,6 @@ pub mod logs;
 pub mod precompiles;
 pub mod spec;
 pub mod state;
-pub mod stateless;
 pub mod tx;
 
 pub use block::{Block, BlockError, ChainSpec, Header, execute_block};

@@ -53,6 +53,12 @@ impl SpecId {
         SpecId::Cancun,
     ];
 
+    /// The fork whose discriminant is `index` (0 = Frontier, ...), as compact encodings such as
+    /// the EE's chain config write a fork.
+    pub fn from_u8(index: u8) -> Option<SpecId> {
+        SpecId::ALL.get(usize::from(index)).copied()
+    }
+
     /// Whether the rules of `fork` apply under `self`.
     pub const fn is_enabled_in(self, fork: SpecId) -> bool {
         self as u8 >= fork as u8
@@ -154,11 +160,13 @@ mod tests {
         for (i, spec) in SpecId::ALL.iter().enumerate() {
             assert_eq!(SpecId::from_name(spec.fixture_name()), Some(*spec));
             assert_eq!(*spec as usize, i);
+            assert_eq!(SpecId::from_u8(i as u8), Some(*spec));
         }
         assert!(SpecId::Cancun.is_enabled_in(SpecId::Berlin));
         assert!(!SpecId::Byzantium.is_enabled_in(SpecId::Constantinople));
         assert_eq!(SpecId::from_name("Merge"), Some(SpecId::Paris));
         assert_eq!(SpecId::from_name("Prague"), None);
+        assert_eq!(SpecId::from_u8(SpecId::ALL.len() as u8), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use witness::BlockDataBlob;
+use stateless::BlockDataBlob;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(blob) = BlockDataBlob::decode(data) {

@@ -1,5 +1,7 @@
-//! The strict RLP reader, the hex helper, the Merkle-Patricia trie and trie roots for evm-ee,
-//! usable without `std`.
+//! The trie side of stateless validation: the Merkle-Patricia trie a witness proves (nodes,
+//! roots, the sparse witness-backed trie, proofs for the generator), and the strict RLP and hex
+//! readers every decoder uses; `no_std`. The blob, the witness lists and the EE pipeline are the
+//! `stateless` crate's.
 //!
 //! [`rlp`] is the one RLP reader of the workspace and [`hex`] the one hex reader: every decoder
 //! of untrusted bytes or text goes through them. Then: nibble paths and their hex-prefix encoding ([`Nibbles`]), the trie node
@@ -39,10 +41,7 @@
 
 extern crate alloc;
 
-mod blob;
 pub mod hex;
-#[cfg(feature = "std")]
-mod json;
 mod nibbles;
 mod node;
 mod pool;
@@ -50,16 +49,8 @@ mod proof;
 pub mod rlp;
 mod sparse;
 mod trie_root;
-mod witness_data;
 
-pub use blob::{
-    BLOB_MAGIC, BLOB_VERSION, BlobError, BlockDataBlob, ChainConfig, ForkActivation,
-    MAX_FORK_INDEX, MAX_FORKS,
-};
-#[cfg(feature = "std")]
 pub use hex::HexError;
-#[cfg(feature = "std")]
-pub use json::WitnessJsonError;
 pub use nibbles::{Nibbles, NibblesError};
 pub use node::{Node, NodeError, NodeRef};
 pub use pool::NodePool;
@@ -68,4 +59,3 @@ pub use proof::{apply_with_full_pool, proof_nodes, trie_nodes};
 pub use rlp::RlpError;
 pub use sparse::{MAX_DEPTH, SparseTrie, TrieError};
 pub use trie_root::{EMPTY_ROOT, keccak256, ordered_trie_root, secure_trie_root, trie_root};
-pub use witness_data::{Witness, WitnessSizes};

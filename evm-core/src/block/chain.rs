@@ -1,12 +1,9 @@
 //! Which fork rules a block follows: the fork schedule of a chain, from ethereum/tests network
-//! names or from the `witness` crate's chain configuration.
+//! names (the EE's compact chain config converts to and from it in the `stateless` crate).
 
-use alloc::format;
 use alloc::vec::Vec;
 use primitive_types::U256;
-use witness::{ChainConfig, ForkActivation};
 
-use super::BlockError;
 use crate::spec::SpecId;
 
 /// When a fork activates.
@@ -106,67 +103,6 @@ impl ChainSpec {
             .map(|(spec, _)| *spec)
             .max()
             .unwrap_or(SpecId::Frontier)
-    }
-
-    /// The `witness` crate's chain configuration (what the execution environment commits to),
-    /// carrying every rule of this chain: activations by block, total difficulty and timestamp,
-    /// and the DAO fork block. No deposit contract.
-    ///
-    /// Fails if the format cannot hold this schedule: activations out of the format's order
-    /// (block ones, then at most one total-difficulty one, then timestamp ones), or a terminal
-    /// total difficulty on more than one fork.
-    pub fn to_chain_config(&self) -> Result<ChainConfig, BlockError> {
-        let config = ChainConfig {
-            chain_id: self.chain_id,
-            forks: self
-                .forks
-                .iter()
-                .map(|(spec, activation)| {
-                    let activation = match *activation {
-                        Activation::Block(block) => ForkActivation::Block(block),
-                        Activation::Timestamp(time) => ForkActivation::Timestamp(time),
-                        Activation::TotalDifficulty(ttd) => {
-                            let mut bytes = [0u8; 32];
-                            ttd.to_big_endian(&mut bytes);
-                            ForkActivation::TotalDifficulty(bytes)
-                        }
-                    };
-                    (*spec as u8, activation)
-                })
-                .collect(),
-            deposit_contract: None,
-            dao_fork_block: self.dao_fork_block,
-        };
-        config
-            .check()
-            .map_err(|e| BlockError::UnsupportedChain(format!("chain config: {e}")))?;
-        Ok(config)
-    }
-
-    /// The chain of a `witness` chain configuration; fails on a fork index beyond Cancun.
-    pub fn from_chain_config(config: &ChainConfig) -> Result<ChainSpec, BlockError> {
-        let mut forks = Vec::with_capacity(config.forks.len());
-        for (index, activation) in &config.forks {
-            let spec = SpecId::ALL
-                .get(usize::from(*index))
-                .copied()
-                .ok_or_else(|| {
-                    BlockError::UnsupportedChain(format!("fork index {index} beyond Cancun"))
-                })?;
-            let activation = match *activation {
-                ForkActivation::Block(block) => Activation::Block(block),
-                ForkActivation::Timestamp(time) => Activation::Timestamp(time),
-                ForkActivation::TotalDifficulty(ttd) => {
-                    Activation::TotalDifficulty(U256::from_big_endian(&ttd))
-                }
-            };
-            forks.push((spec, activation));
-        }
-        Ok(ChainSpec {
-            chain_id: config.chain_id,
-            forks,
-            dao_fork_block: config.dao_fork_block,
-        })
     }
 }
 

@@ -205,62 +205,6 @@ fn test_networks_parse() {
     }
 }
 
-#[test]
-fn chain_config_round_trips() {
-    for network in [
-        "ParisToShanghaiAtTime15k",
-        "ArrowGlacierToParisAtDiffC0000",
-        "HomesteadToDaoAt5",
-        "Cancun",
-    ] {
-        let chain = ChainSpec::from_test_network(network).unwrap();
-        let config = chain.to_chain_config().unwrap();
-        config.check().unwrap();
-        assert_eq!(config.dao_fork_block, chain.dao_fork_block, "{network}");
-        assert_eq!(
-            ChainSpec::from_chain_config(&config).unwrap(),
-            chain,
-            "{network}"
-        );
-    }
-    let merge = ChainSpec::from_test_network("ArrowGlacierToParisAtDiffC0000")
-        .unwrap()
-        .to_chain_config()
-        .unwrap();
-    let mut ttd = [0u8; 32];
-    ttd[29..].copy_from_slice(&[0x0c, 0x00, 0x00]);
-    assert_eq!(
-        merge.forks.last(),
-        Some(&(
-            SpecId::Paris as u8,
-            witness::ForkActivation::TotalDifficulty(ttd)
-        ))
-    );
-    assert_eq!(
-        ChainSpec::from_test_network("HomesteadToDaoAt5")
-            .unwrap()
-            .to_chain_config()
-            .unwrap()
-            .dao_fork_block,
-        Some(5)
-    );
-    // Two forks at a terminal total difficulty: the format has room for one.
-    let two_ttd = ChainSpec::from_test_network("BerlinToParisAtDiffC0000").unwrap();
-    assert!(matches!(
-        two_ttd.to_chain_config(),
-        Err(BlockError::UnsupportedChain(_))
-    ));
-    let mut bad = ChainSpec::from_test_network("Paris")
-        .unwrap()
-        .to_chain_config()
-        .unwrap();
-    bad.forks.push((13, witness::ForkActivation::Block(0)));
-    assert!(matches!(
-        ChainSpec::from_chain_config(&bad),
-        Err(BlockError::UnsupportedChain(_))
-    ));
-}
-
 // ---- Formulas -----------------------------------------------------------------------------
 
 fn pow_parent(timestamp: u64, difficulty: u64, with_ommers: bool) -> Header {

@@ -7,11 +7,12 @@ use alloc::vec::Vec;
 use primitive_types::{H160, H256, U256};
 use witness::{TrieError, keccak256};
 
-use super::{GeneratedWitness, RecordingState, WitnessState, WitnessStateError, generate_witness};
-use crate::precompiles::NativePrecompiles;
-use crate::state::{InMemoryAccount, InMemoryState, State};
-use crate::tx::{GasPrice, TxEnv, TxKind, TxType};
-use crate::{BlockEnv, BlockGasLeft, SpecId, TransactError, transact};
+use evm_core::precompiles::NativePrecompiles;
+use evm_core::state::{InMemoryAccount, InMemoryState, State};
+use evm_core::tx::{GasPrice, TxEnv, TxKind, TxType};
+use evm_core::{BlockEnv, BlockGasLeft, SpecId, TransactError, transact};
+
+use crate::{GeneratedWitness, RecordingState, WitnessState, WitnessStateError, generate_witness};
 
 const SENDER: H160 = H160([0xaa; 20]);
 const CONTRACT: H160 = H160([0xcc; 20]);

@@ -2,21 +2,21 @@
 //! word, in brackets, is the [`RejectionKind`], so a host that only sees the printed reason still
 //! tells a witness gap (the block may be valid) from an invalid block.
 
+use alloc::format;
+use alloc::string::String;
 use core::fmt;
 
 use evm_core::BlockError;
-use evm_core::stateless::WitnessStateError;
 use primitive_types::H256;
+
+use crate::witness_state::WitnessStateError;
 
 /// A rejected block, blob or witness.
 #[derive(Debug, thiserror::Error)]
 pub enum EeError {
     /// The blob does not decode.
     #[error("block data: {0}")]
-    Blob(#[from] witness::BlobError),
-    /// The chain config in the blob is not one evm-core can run.
-    #[error("chain config: {0}")]
-    ChainConfig(String),
+    Blob(#[from] crate::blob::BlobError),
     /// The block RLP does not decode.
     #[error("block: {0}")]
     Block(String),
@@ -72,9 +72,7 @@ impl EeError {
     /// The class of this rejection.
     pub fn kind(&self) -> RejectionKind {
         match self {
-            EeError::Blob(_) | EeError::ChainConfig(_) | EeError::Block(_) => {
-                RejectionKind::MalformedInput
-            }
+            EeError::Blob(_) | EeError::Block(_) => RejectionKind::MalformedInput,
             EeError::Header { .. } | EeError::Witness(_) => RejectionKind::InvalidWitness,
             EeError::MissingParent(_) | EeError::WitnessGap(_) => RejectionKind::WitnessGap,
             EeError::PreStateMismatch { .. } => RejectionKind::PreStateMismatch,

@@ -15,7 +15,7 @@ use primitive_types::{H160, H256};
 use witness::rlp;
 use witness::{EMPTY_ROOT, NodePool, SparseTrie, TrieError, keccak256};
 
-use crate::state::{
+use evm_core::state::{
     AccountChange, AccountInfo, EMPTY_CODE_HASH, State, StateChanges, account_rlp,
     storage_value_rlp,
 };

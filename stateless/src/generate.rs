@@ -7,8 +7,10 @@ use alloc::vec::Vec;
 use primitive_types::{H160, H256};
 use witness::{NodePool, TrieError, keccak256, proof_nodes, trie_nodes};
 
-use super::{AccessRecord, WitnessState, WitnessStateError};
-use crate::state::{InMemoryState, State, StateChanges, account_rlp, storage_value_rlp};
+use evm_core::state::{InMemoryState, State, StateChanges, account_rlp, storage_value_rlp};
+
+use crate::recording::AccessRecord;
+use crate::witness_state::{WitnessState, WitnessStateError};
 
 /// What a witness for one block (or one state test transaction) holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use core::cell::RefCell;
 use primitive_types::{H160, H256};
 
-use crate::state::{AccountChange, AccountInfo, State, StateChanges};
+use evm_core::state::{AccountChange, AccountInfo, State, StateChanges};
 
 /// The keys a block touched.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,16 +5,16 @@
 use alloc::collections::BTreeMap;
 use alloc::string::ToString;
 use alloc::vec::Vec;
-use evm_core::block::{BLOCK_HASH_WINDOW, Block, ChainSpec, Header, execute_block};
+use evm_core::block::{BLOCK_HASH_WINDOW, Block, Header, execute_block};
 use evm_core::precompiles::GuestPrecompiles;
-use evm_core::stateless::WitnessState;
 use primitive_types::{H160, H256, U256};
-use witness::{BlockDataBlob, keccak256};
+use witness::keccak256;
+
+use crate::blob::BlockDataBlob;
+use crate::witness_state::WitnessState;
 
 use crate::deposit::{DEPOSIT_LEN, deposits_of};
 use crate::error::EeError;
-
-extern crate alloc;
 
 /// An accepted block.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,8 +46,7 @@ pub fn ee_state(head_hash: H256, chain_config_hash: H256, head_total_difficulty:
 pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Validated, EeError> {
     // Decode.
     let blob = BlockDataBlob::decode(blob_bytes)?;
-    let chain = ChainSpec::from_chain_config(&blob.chain_config)
-        .map_err(|e| EeError::ChainConfig(e.to_string()))?;
+    let chain = blob.chain_config.to_chain_spec();
     let block = Block::decode(&blob.block).map_err(|e| EeError::Block(e.to_string()))?;
     let mut headers: BTreeMap<H256, Header> = BTreeMap::new();
     for (index, bytes) in blob.witness.headers.iter().enumerate() {

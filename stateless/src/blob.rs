@@ -24,10 +24,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use primitive_types::H256;
+use evm_core::SpecId;
+use evm_core::block::{Activation, ChainSpec};
+use primitive_types::{H256, U256};
+use witness::keccak256;
 
-use crate::trie_root::keccak256;
-use crate::witness_data::{PREFIX_LEN, Witness};
+use crate::block_witness::{PREFIX_LEN, Witness};
 
 /// The first four bytes of every blob: `"EEBD"` (evm-ee block data).
 pub const BLOB_MAGIC: [u8; 4] = *b"EEBD";
@@ -35,11 +37,12 @@ pub const BLOB_MAGIC: [u8; 4] = *b"EEBD";
 /// The format version this crate writes and the only one it reads.
 pub const BLOB_VERSION: u8 = 1;
 
-/// Highest fork index: evm-core's `SpecId::Cancun` (0 = Frontier, ..., 12 = Cancun).
-pub const MAX_FORK_INDEX: u8 = 12;
+/// Most forks a chain config can list: each of evm-core's [`SpecId`]s at most once, in order.
+pub const MAX_FORKS: usize = SpecId::ALL.len();
 
-/// Most forks a chain config can list: each index at most once, in increasing order.
-pub const MAX_FORKS: usize = MAX_FORK_INDEX as usize + 1;
+/// Highest fork index on the wire: the last [`SpecId`]'s discriminant (a fork is written as
+/// `SpecId as u8`, read back with [`SpecId::from_u8`]).
+pub const MAX_FORK_INDEX: u8 = SpecId::ALL[MAX_FORKS - 1] as u8;
 
 /// Activation kind tag of [`ForkActivation::Block`].
 const KIND_BLOCK: u8 = 0;
@@ -126,14 +129,14 @@ fn hex_quantity(bytes: &[u8]) -> String {
 pub struct ChainConfig {
     /// EIP-155 chain id.
     pub chain_id: u64,
-    /// Fork activations in order: (fork index as evm-core's `SpecId` discriminant,
-    /// 0 = Frontier ..= 12 = Cancun, activation).
+    /// Fork activations in order: (fork, activation); on the wire a fork is its `SpecId`
+    /// discriminant (0 = Frontier, ...).
     ///
-    /// A valid list has strictly increasing fork indexes and activations in order (block
+    /// A valid list has strictly increasing forks and activations in order (block
     /// activations, then at most one total-difficulty activation, then timestamp activations,
     /// block and timestamp ones non-decreasing); a fork that is not listed is never activated by
     /// this list.
-    pub forks: Vec<(u8, ForkActivation)>,
+    pub forks: Vec<(SpecId, ForkActivation)>,
     /// Deposit contract whose `DepositEvent` logs become eth2 deposits, if any.
     pub deposit_contract: Option<[u8; 20]>,
     /// The block of the DAO fork (its irregular state change and extra-data rule), if the chain
@@ -179,12 +182,67 @@ impl ChainConfig {
         reader.finish()
     }
 
+    /// The compact chain config of `chain` (what the EE commits to), carrying every rule of the
+    /// chain: activations by block, total difficulty and timestamp, and the DAO fork block; no
+    /// deposit contract.
+    ///
+    /// Fails if the format cannot hold the schedule: activations out of the format's order
+    /// (block ones, then at most one total-difficulty one, then timestamp ones), or a terminal
+    /// total difficulty on more than one fork.
+    pub fn from_chain_spec(chain: &ChainSpec) -> Result<ChainConfig, BlobError> {
+        let config = ChainConfig {
+            chain_id: chain.chain_id,
+            forks: chain
+                .forks
+                .iter()
+                .map(|(spec, activation)| {
+                    let activation = match *activation {
+                        Activation::Block(block) => ForkActivation::Block(block),
+                        Activation::Timestamp(time) => ForkActivation::Timestamp(time),
+                        Activation::TotalDifficulty(ttd) => {
+                            let mut bytes = [0u8; 32];
+                            ttd.to_big_endian(&mut bytes);
+                            ForkActivation::TotalDifficulty(bytes)
+                        }
+                    };
+                    (*spec, activation)
+                })
+                .collect(),
+            deposit_contract: None,
+            dao_fork_block: chain.dao_fork_block,
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// The fork schedule evm-core executes under.
+    pub fn to_chain_spec(&self) -> ChainSpec {
+        ChainSpec {
+            chain_id: self.chain_id,
+            forks: self
+                .forks
+                .iter()
+                .map(|(spec, activation)| {
+                    let activation = match *activation {
+                        ForkActivation::Block(block) => Activation::Block(block),
+                        ForkActivation::Timestamp(time) => Activation::Timestamp(time),
+                        ForkActivation::TotalDifficulty(ttd) => {
+                            Activation::TotalDifficulty(U256::from_big_endian(&ttd))
+                        }
+                    };
+                    (*spec, activation)
+                })
+                .collect(),
+            dao_fork_block: self.dao_fork_block,
+        }
+    }
+
     fn encode_into(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.chain_id.to_le_bytes());
         // A list this long is invalid anyway; 255 makes `decode` reject it at the count.
         out.push(u8::try_from(self.forks.len()).unwrap_or(u8::MAX));
-        for (index, activation) in &self.forks {
-            out.push(*index);
+        for (spec, activation) in &self.forks {
+            out.push(*spec as u8);
             out.push(activation.kind());
             match activation {
                 ForkActivation::Block(value) | ForkActivation::Timestamp(value) => {
@@ -561,17 +619,17 @@ fn read_chain_config(r: &mut Reader<'_>) -> Result<ChainConfig, BlobError> {
             max: MAX_FORKS as u64,
         });
     }
-    let mut forks: Vec<(u8, ForkActivation)> = Vec::with_capacity(count.into());
+    let mut forks: Vec<(SpecId, ForkActivation)> = Vec::with_capacity(count.into());
     for i in 0..usize::from(count) {
         let index_offset = r.pos;
         let index = r.u8(&|| format!("chain_config.forks[{i}].index"))?;
-        if index > MAX_FORK_INDEX {
+        let Some(spec) = SpecId::from_u8(index) else {
             return Err(BlobError::ForkIndexOutOfRange {
                 field: format!("chain_config.forks[{i}].index"),
                 offset: index_offset,
                 found: index,
             });
-        }
+        };
         let kind_offset = r.pos;
         let kind = r.u8(&|| format!("chain_config.forks[{i}].kind"))?;
         let value_field = || format!("chain_config.forks[{i}].activation");
@@ -588,13 +646,13 @@ fn read_chain_config(r: &mut Reader<'_>) -> Result<ChainConfig, BlobError> {
                 });
             }
         };
-        if let Some(&(previous_index, previous)) = forks.last() {
-            if index <= previous_index {
+        if let Some(&(previous_spec, previous)) = forks.last() {
+            if spec <= previous_spec {
                 return Err(BlobError::ForkOutOfOrder {
                     field: format!("chain_config.forks[{i}].index"),
                     offset: index_offset,
                     found: index,
-                    previous: previous_index,
+                    previous: previous_spec as u8,
                 });
             }
             if activation.order_key() < previous.order_key() {
@@ -607,7 +665,7 @@ fn read_chain_config(r: &mut Reader<'_>) -> Result<ChainConfig, BlobError> {
             }
         }
         if let ForkActivation::TotalDifficulty(_) = activation
-            && let Some(&(previous_index, previous)) = forks
+            && let Some(&(previous_spec, previous)) = forks
                 .iter()
                 .find(|(_, a)| matches!(a, ForkActivation::TotalDifficulty(_)))
         {
@@ -615,11 +673,11 @@ fn read_chain_config(r: &mut Reader<'_>) -> Result<ChainConfig, BlobError> {
                 field: value_field(),
                 offset: kind_offset,
                 found: activation,
-                previous_index,
+                previous_index: previous_spec as u8,
                 previous,
             });
         }
-        forks.push((index, activation));
+        forks.push((spec, activation));
     }
 
     let tag_offset = r.pos;
@@ -698,15 +756,55 @@ mod tests {
         td
     };
 
+    #[test]
+    fn chain_config_round_trips() {
+        for network in [
+            "ParisToShanghaiAtTime15k",
+            "ArrowGlacierToParisAtDiffC0000",
+            "HomesteadToDaoAt5",
+            "Cancun",
+        ] {
+            let chain = ChainSpec::from_test_network(network).unwrap();
+            let config = ChainConfig::from_chain_spec(&chain).unwrap();
+            config.check().unwrap();
+            assert_eq!(config.dao_fork_block, chain.dao_fork_block, "{network}");
+            assert_eq!(config.to_chain_spec(), chain, "{network}");
+        }
+        let merge = ChainConfig::from_chain_spec(
+            &ChainSpec::from_test_network("ArrowGlacierToParisAtDiffC0000").unwrap(),
+        )
+        .unwrap();
+        let mut ttd = [0u8; 32];
+        ttd[29..].copy_from_slice(&[0x0c, 0x00, 0x00]);
+        assert_eq!(
+            merge.forks.last(),
+            Some(&(SpecId::Paris, ForkActivation::TotalDifficulty(ttd)))
+        );
+        assert_eq!(
+            ChainConfig::from_chain_spec(
+                &ChainSpec::from_test_network("HomesteadToDaoAt5").unwrap()
+            )
+            .unwrap()
+            .dao_fork_block,
+            Some(5)
+        );
+        // Two forks at a terminal total difficulty: the format has room for one.
+        let two_ttd = ChainSpec::from_test_network("BerlinToParisAtDiffC0000").unwrap();
+        assert!(matches!(
+            ChainConfig::from_chain_spec(&two_ttd),
+            Err(BlobError::SecondTotalDifficulty { .. })
+        ));
+    }
+
     /// A small valid blob: the example of `docs/blob-format.md`.
     fn small() -> BlockDataBlob {
         BlockDataBlob {
             chain_config: ChainConfig {
                 chain_id: 1,
                 forks: vec![
-                    (10, ForkActivation::TotalDifficulty(TTD)),
-                    (11, ForkActivation::Timestamp(0)),
-                    (12, ForkActivation::Timestamp(15_000)),
+                    (SpecId::Paris, ForkActivation::TotalDifficulty(TTD)),
+                    (SpecId::Shanghai, ForkActivation::Timestamp(0)),
+                    (SpecId::Cancun, ForkActivation::Timestamp(15_000)),
                 ],
                 deposit_contract: Some([0x42; 20]),
                 dao_fork_block: Some(1_920_000),
@@ -954,8 +1052,8 @@ mod tests {
     fn activation_out_of_order() {
         let mut config = small().chain_config;
         config.forks = vec![
-            (9, ForkActivation::Block(5)),
-            (10, ForkActivation::Block(4)),
+            (SpecId::London, ForkActivation::Block(5)),
+            (SpecId::Paris, ForkActivation::Block(4)),
         ];
         assert_eq!(
             config.check().unwrap_err().to_string(),
@@ -965,16 +1063,16 @@ mod tests {
         );
         // A total difficulty after a timestamp, a block after a total difficulty.
         config.forks = vec![
-            (11, ForkActivation::Timestamp(0)),
-            (12, ForkActivation::TotalDifficulty([1; 32])),
+            (SpecId::Shanghai, ForkActivation::Timestamp(0)),
+            (SpecId::Cancun, ForkActivation::TotalDifficulty([1; 32])),
         ];
         assert!(matches!(
             config.check(),
             Err(BlobError::ActivationOutOfOrder { offset: 20, .. })
         ));
         config.forks = vec![
-            (10, ForkActivation::TotalDifficulty(TTD)),
-            (11, ForkActivation::Block(0)),
+            (SpecId::Paris, ForkActivation::TotalDifficulty(TTD)),
+            (SpecId::Shanghai, ForkActivation::Block(0)),
         ];
         assert_eq!(
             config.check().unwrap_err().to_string(),
@@ -983,8 +1081,8 @@ mod tests {
              then total difficulty, then timestamps, each non-decreasing)"
         );
         config.forks = vec![
-            (11, ForkActivation::Timestamp(0)),
-            (12, ForkActivation::Block(100)),
+            (SpecId::Shanghai, ForkActivation::Timestamp(0)),
+            (SpecId::Cancun, ForkActivation::Block(100)),
         ];
         let blob = BlockDataBlob {
             chain_config: config,
@@ -997,7 +1095,10 @@ mod tests {
         // Equal activations are fine: several forks at genesis.
         let config = ChainConfig {
             chain_id: 1,
-            forks: (0..=12).map(|i| (i, ForkActivation::Block(0))).collect(),
+            forks: SpecId::ALL
+                .iter()
+                .map(|spec| (*spec, ForkActivation::Block(0)))
+                .collect(),
             deposit_contract: None,
             dao_fork_block: None,
         };
@@ -1008,8 +1109,8 @@ mod tests {
     fn at_most_one_total_difficulty_activation() {
         let mut config = small().chain_config;
         config.forks = vec![
-            (9, ForkActivation::TotalDifficulty([0; 32])),
-            (10, ForkActivation::TotalDifficulty([0; 32])),
+            (SpecId::London, ForkActivation::TotalDifficulty([0; 32])),
+            (SpecId::Paris, ForkActivation::TotalDifficulty([0; 32])),
         ];
         assert_eq!(
             config.check().unwrap_err().to_string(),
@@ -1018,10 +1119,10 @@ mod tests {
         );
         // Between block and timestamp activations, the one allowed.
         config.forks = vec![
-            (0, ForkActivation::Block(0)),
-            (9, ForkActivation::Block(12_965_000)),
-            (10, ForkActivation::TotalDifficulty(TTD)),
-            (11, ForkActivation::Timestamp(1_681_338_455)),
+            (SpecId::Frontier, ForkActivation::Block(0)),
+            (SpecId::London, ForkActivation::Block(12_965_000)),
+            (SpecId::Paris, ForkActivation::TotalDifficulty(TTD)),
+            (SpecId::Shanghai, ForkActivation::Timestamp(1_681_338_455)),
         ];
         assert_eq!(config.check(), Ok(()));
         assert_eq!(
@@ -1044,7 +1145,9 @@ mod tests {
     fn too_many_forks_in_a_config_is_reported_by_check() {
         let config = ChainConfig {
             chain_id: 1,
-            forks: (0..300).map(|_| (0, ForkActivation::Block(0))).collect(),
+            forks: (0..300)
+                .map(|_| (SpecId::Frontier, ForkActivation::Block(0)))
+                .collect(),
             deposit_contract: None,
             dao_fork_block: None,
         };
@@ -1092,7 +1195,10 @@ mod tests {
     fn chain_config() -> impl Strategy<Value = ChainConfig> {
         (
             any::<u64>(),
-            proptest::collection::btree_set(0..=MAX_FORK_INDEX, 0..=MAX_FORKS),
+            proptest::collection::btree_set(
+                proptest::sample::select(SpecId::ALL.to_vec()),
+                0..=MAX_FORKS,
+            ),
             activations(),
             proptest::option::of(any::<[u8; 20]>()),
             proptest::option::of(any::<u64>()),

@@ -28,9 +28,10 @@ use alloc::vec::Vec;
 use primitive_types::H256;
 use serde_json::Value;
 
-use crate::hex::{self, HexError};
-use crate::trie_root::keccak256;
-use crate::witness_data::Witness;
+use witness::hex::{self, HexError};
+use witness::keccak256;
+
+use crate::block_witness::Witness;
 
 /// Why a JSON witness was rejected. Messages name the field and the index (or map key).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -332,7 +333,7 @@ mod tests {
         assert_eq!(w, expected());
         // The sample is well-formed: trie nodes the crate decodes, a 15-field (Frontier) header.
         for node in &w.state {
-            crate::Node::decode(node).unwrap();
+            witness::Node::decode(node).unwrap();
         }
         assert_eq!(w.headers[0].len(), 506);
         assert_eq!(rlp::Rlp::new(&w.headers[0]).item_count(), Ok(15));

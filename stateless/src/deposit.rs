@@ -5,8 +5,6 @@ use alloc::vec::Vec;
 use evm_core::logs::Log;
 use primitive_types::{H160, H256};
 
-extern crate alloc;
-
 /// `keccak256("DepositEvent(bytes,bytes,bytes,bytes,bytes)")`.
 pub const DEPOSIT_EVENT_TOPIC: H256 = H256([
     0x64, 0x9b, 0xbc, 0x62, 0xd0, 0xe3, 0x13, 0x42, 0xaf, 0xea, 0x4e, 0x5c, 0xd8, 0x2d, 0x40, 0x49,
