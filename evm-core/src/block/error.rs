@@ -24,9 +24,6 @@ pub enum BlockError<E: core::fmt::Debug + core::fmt::Display = Infallible> {
     /// The RLP of the block, a header, a body list or a withdrawal is malformed or not canonical.
     #[error("malformed block: {0}")]
     Malformed(String),
-    /// A chain configuration this crate cannot express or does not support.
-    #[error("unsupported chain configuration: {0}")]
-    UnsupportedChain(String),
 
     // Header against its parent.
     /// `parent_hash` is not the hash of the parent header.
@@ -291,7 +288,6 @@ impl BlockError {
         use BlockError as B;
         match self {
             B::Malformed(reason) => B::Malformed(reason),
-            B::UnsupportedChain(reason) => B::UnsupportedChain(reason),
             B::ParentHash { got, expected } => B::ParentHash { got, expected },
             B::Number { got, expected } => B::Number { got, expected },
             B::Timestamp { got, parent } => B::Timestamp { got, parent },
