@@ -117,6 +117,39 @@ fn deposits_of_one_run_are_capped() {
     assert!(result.deposits.is_empty());
 }
 
+/// Empty deposits count too (each costs its record): a loop of `pushNewDeposit(ptr, 0)` reaches
+/// the cap after 524,288 calls instead of piling up records for as long as the ticks last.
+#[test]
+fn empty_deposits_reach_the_cap() {
+    let wasm = ee(
+        "(local $i i32) (loop $again (call $deposit (i32.const 0) (i32.const 0)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $again (i32.lt_u (local.get $i) (i32.const 600000))))",
+        "",
+    );
+    for &engine in Engine::ALL {
+        let result = common::run_in(engine, &wasm, PRE, b"");
+        assert_eq!(
+            result.trap.as_deref(),
+            Some("eth2_pushNewDeposit: deposits of one block exceed 16777216 bytes"),
+            "{engine}"
+        );
+        assert!(result.deposits.is_empty());
+    }
+}
+
+/// Empty debug lines fill the 1 MiB log too; the rest are counted as dropped, not kept.
+#[test]
+fn empty_debug_lines_are_bounded() {
+    let wasm = ee(
+        "(local $i i32) (loop $again (call $pm (i32.const 0) (i32.const 0)) (call $pmh (i32.const 0) (i32.const 0)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $again (i32.lt_u (local.get $i) (i32.const 100000))))",
+        "",
+    );
+    for &engine in Engine::ALL {
+        let result = common::run_in(engine, &wasm, PRE, b"");
+        assert_eq!(result.debug_output.len(), 32_768, "{engine}");
+        assert_eq!(result.debug_dropped, 200_000 - 32_768, "{engine}");
+    }
+}
+
 /// Tables are capped: at load time for their initial size, and `table.grow` past the cap returns
 /// -1 (the Wasm way to refuse) instead of making the host allocate.
 #[test]

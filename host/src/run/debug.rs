@@ -4,8 +4,16 @@
 
 use std::fmt;
 
-/// Total bytes of debug output kept per run; later lines are dropped and counted.
+/// Total bytes of debug output kept per run, each line counted as its payload plus
+/// [`LINE_OVERHEAD`]; later lines are dropped and counted, without being copied.
 pub(crate) const MAX_DEBUG_BYTES: usize = 1024 * 1024;
+
+/// What one kept line costs the host beyond its payload (the line's own record), so that a loop
+/// of empty prints fills the log as surely as long ones: at most 32,768 lines per run.
+pub(crate) const LINE_OVERHEAD: usize = 32;
+
+/// Bytes of a `printMem` kept as the rejection reason (before lossy UTF-8 conversion).
+const MAX_REASON: usize = 4096;
 
 /// One call of a debug function.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,34 +52,91 @@ pub(crate) struct DebugLog {
 }
 
 impl DebugLog {
-    pub(crate) fn push(&mut self, line: DebugLine) {
-        if let DebugLine::Mem(text) = &line {
-            self.last_message = Some(truncate(text));
-        }
-        let size = match &line {
-            DebugLine::Print32(_) | DebugLine::Print64(_) => 8,
-            DebugLine::Mem(text) => text.len(),
-            DebugLine::MemHex(bytes) => bytes.len(),
-        };
-        match self.bytes.checked_add(size) {
+    /// Makes room for a line of `payload` bytes; `false` (and the line counted as dropped) when
+    /// the log is full. Called before the line is built, so a dropped line allocates nothing.
+    fn make_room(&mut self, payload: usize) -> bool {
+        match self
+            .bytes
+            .checked_add(payload)
+            .and_then(|total| total.checked_add(LINE_OVERHEAD))
+        {
             Some(total) if total <= MAX_DEBUG_BYTES => {
                 self.bytes = total;
-                self.lines.push(line);
+                true
             }
-            _ => self.dropped = self.dropped.saturating_add(1),
+            _ => {
+                self.dropped = self.dropped.saturating_add(1);
+                false
+            }
+        }
+    }
+
+    /// `debug_print32` / `debug_print64`.
+    pub(crate) fn print_value(&mut self, line: DebugLine) {
+        if self.make_room(8) {
+            self.lines.push(line);
+        }
+    }
+
+    /// `debug_printMem`: the bytes as text (invalid UTF-8 replaced), and the last reason.
+    pub(crate) fn print_text(&mut self, bytes: &[u8]) {
+        self.last_message = Some(reason(bytes));
+        if self.make_room(bytes.len()) {
+            self.lines
+                .push(DebugLine::Mem(String::from_utf8_lossy(bytes).into_owned()));
+        }
+    }
+
+    /// `debug_printMemHex`: the raw bytes.
+    pub(crate) fn print_hex(&mut self, bytes: &[u8]) {
+        if self.make_room(bytes.len()) {
+            self.lines.push(DebugLine::MemHex(bytes.to_vec()));
         }
     }
 }
 
-/// Rejection reasons are one line of text; keep a runaway one readable.
-fn truncate(text: &str) -> String {
-    const MAX_REASON: usize = 4096;
-    if text.len() <= MAX_REASON {
-        return text.to_owned();
+/// A rejection reason is one line of text: at most [`MAX_REASON`] bytes of the message are
+/// converted (so a 4 GB print allocates 4 KiB here), with `...` when it was longer.
+fn reason(bytes: &[u8]) -> String {
+    match bytes.get(..MAX_REASON) {
+        Some(head) if bytes.len() > MAX_REASON => {
+            format!("{}...", String::from_utf8_lossy(head))
+        }
+        _ => String::from_utf8_lossy(bytes).into_owned(),
     }
-    let mut end = MAX_REASON;
-    while !text.is_char_boundary(end) {
-        end -= 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_lines_fill_the_log_too() {
+        let mut log = DebugLog::default();
+        for _ in 0..100_000 {
+            log.print_text(b"");
+        }
+        assert_eq!(log.lines.len(), MAX_DEBUG_BYTES / LINE_OVERHEAD);
+        assert_eq!(log.dropped, 100_000 - MAX_DEBUG_BYTES / LINE_OVERHEAD);
+        assert_eq!(log.last_message.as_deref(), Some(""));
     }
-    format!("{}...", &text[..end])
+
+    #[test]
+    fn a_long_reason_is_cut_and_a_line_past_the_cap_is_not_copied() {
+        let mut log = DebugLog::default();
+        let long = vec![0xff; MAX_DEBUG_BYTES + 1];
+        log.print_text(&long);
+        assert!(log.lines.is_empty());
+        assert_eq!(log.dropped, 1);
+        let reason = log.last_message.unwrap();
+        assert!(reason.ends_with("..."));
+        assert_eq!(reason.chars().count(), MAX_REASON + 3);
+        log = DebugLog::default();
+        log.print_hex(&[1, 2, 3]);
+        log.print_value(DebugLine::Print32(5));
+        assert_eq!(
+            log.lines,
+            vec![DebugLine::MemHex(vec![1, 2, 3]), DebugLine::Print32(5)]
+        );
+    }
 }

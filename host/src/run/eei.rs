@@ -14,9 +14,14 @@ use crate::run::meter::Meter;
 use crate::run::trap::HostTrap;
 use std::ops::Range;
 
-/// Most deposit receipt bytes one run may push: 16 MiB, about 91,000 deposits of 184 bytes,
-/// far above what a block's gas allows a deposit contract to emit.
+/// Most deposit receipt bytes one run may push, each deposit counted as its length plus
+/// [`DEPOSIT_OVERHEAD`]: 16 MiB, about 77,000 deposits of 184 bytes, far above what a block's gas
+/// allows a deposit contract to emit.
 pub(crate) const MAX_DEPOSIT_BYTES: usize = 16 << 20;
+
+/// What one deposit costs the host beyond its bytes (its own record), so that empty deposits in
+/// a loop reach the cap too: at most 524,288 of them per run.
+pub(crate) const DEPOSIT_OVERHEAD: usize = 32;
 
 /// Everything one run of an EE sees and produces; lives in the engine's store.
 #[derive(Debug)]
@@ -126,8 +131,8 @@ impl HostState {
 
     /// `eth2_pushNewDeposit(ptr, length)`: records a deposit receipt (Scout's 184-byte layout for
     /// the Phase 0 `Deposit`, though the host does not insist on the length). The receipts of
-    /// one run are capped at [`MAX_DEPOSIT_BYTES`]: ticks alone would let an EE pile up tens of
-    /// gigabytes of them in host memory.
+    /// one run are capped at [`MAX_DEPOSIT_BYTES`], each counted with [`DEPOSIT_OVERHEAD`]: ticks
+    /// alone would let an EE pile up gigabytes of them in host memory, empty ones included.
     pub(crate) fn push_new_deposit(
         &mut self,
         memory: &[u8],
@@ -136,7 +141,10 @@ impl HostState {
     ) -> Result<(), HostTrap> {
         self.meter.charge(copy_ticks(length))?;
         let range = guest_range(HostFn::PushNewDeposit, memory.len(), ptr, length)?;
-        let total = self.deposit_bytes.saturating_add(range.len());
+        let total = self
+            .deposit_bytes
+            .saturating_add(range.len())
+            .saturating_add(DEPOSIT_OVERHEAD);
         if total > MAX_DEPOSIT_BYTES {
             return Err(HostTrap::new(format!(
                 "eth2_pushNewDeposit: deposits of one block exceed {MAX_DEPOSIT_BYTES} bytes"
@@ -157,14 +165,14 @@ impl HostState {
     /// `debug_print32(value)`.
     pub(crate) fn print32(&mut self, value: i32) -> Result<(), HostTrap> {
         self.meter.charge(TICKS_HOST_CALL)?;
-        self.debug.push(DebugLine::Print32(value));
+        self.debug.print_value(DebugLine::Print32(value));
         Ok(())
     }
 
     /// `debug_print64(value)`.
     pub(crate) fn print64(&mut self, value: i64) -> Result<(), HostTrap> {
         self.meter.charge(TICKS_HOST_CALL)?;
-        self.debug.push(DebugLine::Print64(value));
+        self.debug.print_value(DebugLine::Print64(value));
         Ok(())
     }
 
@@ -173,8 +181,7 @@ impl HostState {
     pub(crate) fn print_mem(&mut self, memory: &[u8], ptr: u32, len: u32) -> Result<(), HostTrap> {
         self.meter.charge(copy_ticks(len))?;
         let range = guest_range(HostFn::PrintMem, memory.len(), ptr, len)?;
-        let text = String::from_utf8_lossy(&memory[range]).into_owned();
-        self.debug.push(DebugLine::Mem(text));
+        self.debug.print_text(&memory[range]);
         Ok(())
     }
 
@@ -187,7 +194,7 @@ impl HostState {
     ) -> Result<(), HostTrap> {
         self.meter.charge(copy_ticks(len))?;
         let range = guest_range(HostFn::PrintMemHex, memory.len(), ptr, len)?;
-        self.debug.push(DebugLine::MemHex(memory[range].to_vec()));
+        self.debug.print_hex(&memory[range]);
         Ok(())
     }
 }
