@@ -107,21 +107,17 @@ impl fmt::Display for ForkActivation {
             ForkActivation::Block(n) => write!(f, "block {n}"),
             ForkActivation::Timestamp(t) => write!(f, "timestamp {t}"),
             ForkActivation::TotalDifficulty(td) => {
-                write!(f, "total difficulty 0x{}", hex_quantity(td))
+                write!(f, "total difficulty {}", hex_quantity(td))
             }
         }
     }
 }
 
-/// A big-endian number as lowercase hex without leading zeros (`0` for zero).
+/// A big-endian number as `0x` and lowercase hex without leading zeros (`0x0` for zero).
 fn hex_quantity(bytes: &[u8]) -> String {
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let trimmed = hex.trim_start_matches('0');
-    if trimmed.is_empty() {
-        "0".into()
-    } else {
-        trimmed.into()
-    }
+    let hex = witness::hex::encode(bytes);
+    let digits = hex.trim_start_matches("0x").trim_start_matches('0');
+    format!("0x{}", if digits.is_empty() { "0" } else { digits })
 }
 
 /// The chain rules a block is validated under. Its hash is half of the EE's 32-byte state.
@@ -367,8 +363,8 @@ fn put_len(out: &mut Vec<u8>, len: usize, what: &str) {
 pub enum BlobError {
     /// The first four bytes are not [`BLOB_MAGIC`].
     #[error(
-        "magic: found 0x{} at offset 0, expected \"EEBD\" (0x45454244)",
-        hex4(found)
+        "magic: found {} at offset 0, expected \"EEBD\" (0x45454244)",
+        witness::hex::encode(found)
     )]
     BadMagic {
         /// The four bytes found.
@@ -518,13 +514,6 @@ fn bytes_word(n: usize) -> &'static str {
 
 fn remain_word(n: usize) -> &'static str {
     if n == 1 { "remains" } else { "remain" }
-}
-
-fn hex4(bytes: &[u8; 4]) -> String {
-    format!(
-        "{:02x}{:02x}{:02x}{:02x}",
-        bytes[0], bytes[1], bytes[2], bytes[3]
-    )
 }
 
 /// Field names are built only when an error is reported.
