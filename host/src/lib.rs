@@ -48,6 +48,7 @@ mod load;
 mod run;
 
 pub use error::HostError;
+pub use load::file::{FileError, read_file_bounded};
 pub use load::limits::{Limits, MAX_STACK_CAP};
 pub use load::metering::{
     FRAME_OVERHEAD, LOCAL_SIZE, TICKS_BULK_BASE, TICKS_BULK_PER_UNIT, TICKS_CALL,

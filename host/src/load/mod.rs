@@ -4,6 +4,7 @@
 //! and stack metering (`metering/`). Nothing here runs guest code; the result is a Wasm binary
 //! that every engine meters identically.
 
+pub(crate) mod file;
 pub(crate) mod limits;
 pub(crate) mod metering;
 pub(crate) mod module;
