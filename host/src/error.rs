@@ -40,6 +40,35 @@ pub enum HostError {
         /// The limit in pages.
         max: u32,
     },
+    /// The EE and its libraries together start with more memory than one run may have
+    /// ([`crate::Limits::max_memory_pages`] is shared by every module of a run).
+    #[error(
+        "the EE and its libraries need {pages} pages of memory at start together, above the run's limit of {max} pages"
+    )]
+    RunMemoryTooLarge {
+        /// Initial pages summed over the modules.
+        pages: u64,
+        /// The limit in pages.
+        max: u32,
+    },
+    /// The EE and its libraries together start with more table elements than one run may have.
+    #[error(
+        "the EE and its libraries need {elements} table elements at start together, above the run's limit of {max}"
+    )]
+    RunTablesTooLarge {
+        /// Initial elements summed over the modules.
+        elements: u64,
+        /// The limit.
+        max: usize,
+    },
+    /// More libraries than a run may instantiate.
+    #[error("{count} libraries, at most {max} allowed")]
+    TooManyLibraries {
+        /// Libraries given.
+        count: usize,
+        /// The limit ([`crate::MAX_LIBRARIES`]).
+        max: usize,
+    },
     /// The limits cannot be enforced deterministically.
     #[error("invalid limits: {0}")]
     InvalidLimits(String),

@@ -63,4 +63,5 @@ pub use run::engine::Engine;
 pub use run::precompile::{
     PrecompileCall, PrecompileInstance, PrecompileModule, PrecompileOutcome,
 };
+pub use run::resources::MAX_LIBRARIES;
 pub use run::runtime::{Library, Runtime, ShardBlockResult};

@@ -74,8 +74,23 @@ fn invalid(e: wp::BinaryReaderError) -> HostError {
     HostError::InvalidModule(e.to_string())
 }
 
+/// What a run must allocate for a module before it runs, summed over the EE and its libraries
+/// at load time so that instantiation cannot fail on the run's shared allowance.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct InitialSize {
+    /// Pages of its memories at start.
+    pub(crate) memory_pages: u64,
+    /// Elements of its tables at start.
+    pub(crate) table_elements: u64,
+}
+
 /// Checks a module; see the module docs.
-pub(crate) fn check(wasm: &[u8], limits: &Limits, role: Role<'_>) -> Result<(), HostError> {
+pub(crate) fn check(
+    wasm: &[u8],
+    limits: &Limits,
+    role: Role<'_>,
+) -> Result<InitialSize, HostError> {
+    let mut initial = InitialSize::default();
     if wasm.len() > limits.max_module_bytes {
         return Err(HostError::ModuleTooLarge {
             size: wasm.len(),
@@ -129,6 +144,7 @@ pub(crate) fn check(wasm: &[u8], limits: &Limits, role: Role<'_>) -> Result<(), 
             wp::Payload::MemorySection(reader) => {
                 for memory in reader {
                     let memory = memory.map_err(invalid)?;
+                    initial.memory_pages = initial.memory_pages.saturating_add(memory.initial);
                     if memory.initial > u64::from(limits.max_memory_pages) {
                         return Err(HostError::MemoryTooLarge {
                             pages: memory.initial,
@@ -146,6 +162,8 @@ pub(crate) fn check(wasm: &[u8], limits: &Limits, role: Role<'_>) -> Result<(), 
                 }
                 for table in reader {
                     let table = table.map_err(invalid)?;
+                    initial.table_elements =
+                        initial.table_elements.saturating_add(table.ty.initial);
                     if table.ty.initial > MAX_TABLE_ELEMENTS as u64 {
                         return Err(HostError::InvalidModule(format!(
                             "a table of {} elements, at most {MAX_TABLE_ELEMENTS} allowed",
@@ -199,12 +217,12 @@ pub(crate) fn check(wasm: &[u8], limits: &Limits, role: Role<'_>) -> Result<(), 
                 require(name, params, results)?;
             }
         }
-        Role::Library { .. } => return Ok(()),
+        Role::Library { .. } => return Ok(initial),
     }
     if !memory_export {
         return Err(HostError::MissingExport("a memory named `memory`".into()));
     }
-    Ok(())
+    Ok(initial)
 }
 
 fn check_import(

@@ -78,10 +78,12 @@ impl DebugLog {
         }
     }
 
-    /// `debug_printMem`: the bytes as text (invalid UTF-8 replaced), and the last reason.
+    /// `debug_printMem`: the bytes as text (invalid UTF-8 replaced), and the last reason. The
+    /// room made is the text's length, not the bytes': each invalid byte becomes a 3-byte
+    /// U+FFFD, so counting the bytes would let the log hold three times its cap.
     pub(crate) fn print_text(&mut self, bytes: &[u8]) {
         self.last_message = Some(reason(bytes));
-        if self.make_room(bytes.len()) {
+        if self.make_room(lossy_len(bytes)) {
             self.lines
                 .push(DebugLine::Mem(String::from_utf8_lossy(bytes).into_owned()));
         }
@@ -93,6 +95,20 @@ impl DebugLog {
             self.lines.push(DebugLine::MemHex(bytes.to_vec()));
         }
     }
+}
+
+/// The length of `String::from_utf8_lossy(bytes)`, computed without building it.
+fn lossy_len(bytes: &[u8]) -> usize {
+    bytes.utf8_chunks().fold(0usize, |total, chunk| {
+        let replaced = if chunk.invalid().is_empty() {
+            0
+        } else {
+            char::REPLACEMENT_CHARACTER.len_utf8()
+        };
+        total
+            .saturating_add(chunk.valid().len())
+            .saturating_add(replaced)
+    })
 }
 
 /// A rejection reason is one line of text: at most [`MAX_REASON`] bytes of the message are
@@ -119,6 +135,40 @@ mod tests {
         assert_eq!(log.lines.len(), MAX_DEBUG_BYTES / LINE_OVERHEAD);
         assert_eq!(log.dropped, 100_000 - MAX_DEBUG_BYTES / LINE_OVERHEAD);
         assert_eq!(log.last_message.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn invalid_utf8_counts_as_the_text_it_becomes() {
+        for bytes in [
+            &b""[..],
+            b"abc",
+            b"\xff",
+            b"a\xffb\xfe\xfd",
+            "é\u{1F600}".as_bytes(),
+            b"\xf0\x9f\x98",
+        ] {
+            assert_eq!(
+                lossy_len(bytes),
+                String::from_utf8_lossy(bytes).len(),
+                "{bytes:?}"
+            );
+        }
+        // A quarter of the cap in invalid bytes is three quarters of it in text: one fits, two not.
+        let mut log = DebugLog::default();
+        let third = vec![0xff; MAX_DEBUG_BYTES / 4];
+        log.print_text(&third);
+        log.print_text(&third);
+        assert_eq!(log.lines.len(), 1);
+        assert_eq!(log.dropped, 1);
+        let kept: usize = log
+            .lines
+            .iter()
+            .map(|l| match l {
+                DebugLine::Mem(text) => text.len(),
+                _ => 0,
+            })
+            .sum();
+        assert!(kept <= MAX_DEBUG_BYTES);
     }
 
     #[test]

@@ -10,5 +10,6 @@ pub(crate) mod eei;
 pub(crate) mod engine;
 pub(crate) mod meter;
 pub(crate) mod precompile;
+pub(crate) mod resources;
 pub(crate) mod runtime;
 pub(crate) mod trap;

@@ -2,11 +2,12 @@
 //! block per [`Runtime::execute`] call in a fresh instance.
 
 use crate::load::metering;
-use crate::load::module::{self, Role};
+use crate::load::module::{self, InitialSize, MAX_TABLE_ELEMENTS, Role};
 use crate::run::debug::DebugLine;
 use crate::run::eei::HostState;
 use crate::run::engine::{Engine, Loaded, Outcome};
 use crate::run::meter::Meter;
+use crate::run::resources::MAX_LIBRARIES;
 use crate::{HostError, Limits};
 
 /// A library module: importable by the EE (and later libraries) under `name`, as in Scout's
@@ -79,6 +80,17 @@ impl Runtime {
         limits: Limits,
     ) -> Result<Runtime, HostError> {
         limits.check()?;
+        if libraries.len() > MAX_LIBRARIES {
+            return Err(HostError::TooManyLibraries {
+                count: libraries.len(),
+                max: MAX_LIBRARIES,
+            });
+        }
+        let mut initial = InitialSize::default();
+        let mut add = |size: InitialSize| {
+            initial.memory_pages = initial.memory_pages.saturating_add(size.memory_pages);
+            initial.table_elements = initial.table_elements.saturating_add(size.table_elements);
+        };
         let mut names: Vec<String> = Vec::new();
         let mut instrumented_libs = Vec::with_capacity(libraries.len());
         for library in libraries {
@@ -92,14 +104,30 @@ impl Runtime {
                     library.name
                 )));
             }
-            module::check(&library.wasm, &limits, Role::Library { earlier: &names })?;
+            add(module::check(
+                &library.wasm,
+                &limits,
+                Role::Library { earlier: &names },
+            )?);
             instrumented_libs.push((
                 library.name.clone(),
                 metering::instrument(&library.wasm, &limits)?,
             ));
             names.push(library.name.clone());
         }
-        module::check(ee_wasm, &limits, Role::ExecutionEnvironment)?;
+        add(module::check(ee_wasm, &limits, Role::ExecutionEnvironment)?);
+        if initial.memory_pages > u64::from(limits.max_memory_pages) {
+            return Err(HostError::RunMemoryTooLarge {
+                pages: initial.memory_pages,
+                max: limits.max_memory_pages,
+            });
+        }
+        if initial.table_elements > MAX_TABLE_ELEMENTS as u64 {
+            return Err(HostError::RunTablesTooLarge {
+                elements: initial.table_elements,
+                max: MAX_TABLE_ELEMENTS,
+            });
+        }
         let ee = metering::instrument(ee_wasm, &limits)?;
         let loaded = Loaded::new(engine, &ee, &instrumented_libs, &limits)?;
         Ok(Runtime {

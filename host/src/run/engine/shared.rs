@@ -11,7 +11,7 @@
 //!
 //! The engine module that expands [`shared_engine!`] provides:
 //! - the engine's `AsContextMut`, `Caller`, `Engine`, `Error`, `Extern`, `Global`, `Instance`,
-//!   `Linker`, `Memory`, `Module`, `Store`, `StoreLimits`, `StoreLimitsBuilder`, `TypedFunc`,
+//!   `Linker`, `Memory`, `Module`, `Store`, `TypedFunc`,
 //!   `Val`, `WasmParams` and `WasmResults`, and its trap code enum as `TrapCode`, in scope;
 //! - `ENGINE`, its name in engine errors;
 //! - `new_engine(&Limits)`: the engine, configured;
@@ -21,7 +21,8 @@
 //! - `instantiate(&Linker<Data>, &mut Store<Data>, &Module)`: instantiates and runs the start
 //!   function;
 //! - `host_trap(HostTrap)`: the engine error that carries a host function's trap;
-//! - `trap_code(&Error)`: the Wasm trap an error is, if it is one.
+//! - `trap_code(&Error)`: the Wasm trap an error is, if it is one;
+//! - the engine's `ResourceLimiter` for [`crate::run::resources::RunResources`].
 
 /// The engine code shared by `wasmi.rs` and `wasmtime.rs`; see the module docs.
 macro_rules! shared_engine {
@@ -30,7 +31,7 @@ macro_rules! shared_engine {
         /// counters.
         struct Data {
             host: HostState,
-            limits: StoreLimits,
+            resources: RunResources,
             counters: Option<Counters>,
             /// The memory of the only module in the store, once instantiated: host functions
             /// use it without looking the caller's export up by name. `None` with libraries
@@ -159,7 +160,7 @@ macro_rules! shared_engine {
             engine: Engine,
             ee: Module,
             libraries: Vec<(String, Module)>,
-            max_memory_bytes: usize,
+            limits: Limits,
         }
 
         impl Loaded {
@@ -183,7 +184,7 @@ macro_rules! shared_engine {
                     engine,
                     ee,
                     libraries,
-                    max_memory_bytes: limits.max_memory_bytes(),
+                    limits: *limits,
                 })
             }
 
@@ -193,21 +194,16 @@ macro_rules! shared_engine {
                 &self,
                 host: HostState,
             ) -> Result<(Store<Data>, Linker<Data>, Counters), HostError> {
-                let limits = StoreLimitsBuilder::new()
-                    .memory_size(self.max_memory_bytes)
-                    .table_elements(MAX_TABLE_ELEMENTS)
-                    .tables(MAX_TABLES)
-                    .build();
                 let mut store = Store::new(
                     &self.engine,
                     Data {
                         host,
-                        limits,
+                        resources: RunResources::new(&self.limits),
                         counters: None,
                         memory: None,
                     },
                 );
-                store.limiter(|data| &mut data.limits);
+                store.limiter(|data| &mut data.resources);
                 let mut linker = linker(&self.engine)?;
                 let counters = Counters::new(&mut store, &mut linker)?;
                 store.data_mut().counters = Some(counters);

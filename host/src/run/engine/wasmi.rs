@@ -6,15 +6,14 @@ use super::{
 };
 use crate::host_fns::HostFn;
 use crate::load::metering::{FRAME_OVERHEAD, METERING_MODULE, STACK_GLOBAL, TICKS_GLOBAL};
-use crate::load::module::{MAX_TABLE_ELEMENTS, MAX_TABLES};
 use crate::run::eei::HostState;
 use crate::run::meter::Meter;
+use crate::run::resources::RunResources;
 use crate::run::trap::HostTrap;
 use crate::{HostError, Limits};
 use wasmi::{
     AsContextMut, Caller, CompilationMode, Config, Engine, Error, Extern, Global, Instance, Linker,
-    Memory, Module, Mutability, Store, StoreLimits, StoreLimitsBuilder, TrapCode, TypedFunc, Val,
-    WasmParams, WasmResults,
+    Memory, Module, Mutability, Store, TrapCode, TypedFunc, Val, WasmParams, WasmResults,
 };
 
 const ENGINE: &str = "wasmi";
@@ -69,6 +68,38 @@ fn host_trap(trap: HostTrap) -> Error {
 
 fn trap_code(e: &Error) -> Option<TrapCode> {
     e.as_trap_code()
+}
+
+impl wasmi::ResourceLimiter for RunResources {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool, wasmi_core::LimiterError> {
+        Ok(RunResources::memory_growing(self, current, desired))
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool, wasmi_core::LimiterError> {
+        Ok(RunResources::table_growing(self, current, desired))
+    }
+
+    fn instances(&self) -> usize {
+        RunResources::INSTANCES
+    }
+
+    fn tables(&self) -> usize {
+        RunResources::TABLES
+    }
+
+    fn memories(&self) -> usize {
+        RunResources::MEMORIES
+    }
 }
 
 shared_engine!();

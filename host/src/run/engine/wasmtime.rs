@@ -6,15 +6,15 @@ use super::{
 };
 use crate::host_fns::HostFn;
 use crate::load::metering::{METERING_MODULE, STACK_GLOBAL, TICKS_GLOBAL};
-use crate::load::module::{MAX_TABLE_ELEMENTS, MAX_TABLES};
 use crate::run::eei::HostState;
 use crate::run::meter::Meter;
+use crate::run::resources::RunResources;
 use crate::run::trap::HostTrap;
 use crate::{HostError, Limits};
 use wasmtime::{
     AsContextMut, Caller, Config, Engine, Error, Extern, Global, GlobalType, Instance, Linker,
-    Memory, Module, Mutability, Store, StoreLimits, StoreLimitsBuilder, Trap as TrapCode,
-    TypedFunc, Val, ValType, WasmParams, WasmResults,
+    Memory, Module, Mutability, Store, Trap as TrapCode, TypedFunc, Val, ValType, WasmParams,
+    WasmResults,
 };
 
 const ENGINE: &str = "wasmtime";
@@ -67,6 +67,38 @@ fn host_trap(trap: HostTrap) -> Error {
 
 fn trap_code(e: &Error) -> Option<TrapCode> {
     e.downcast_ref::<TrapCode>().copied()
+}
+
+impl wasmtime::ResourceLimiter for RunResources {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(RunResources::memory_growing(self, current, desired))
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(RunResources::table_growing(self, current, desired))
+    }
+
+    fn instances(&self) -> usize {
+        RunResources::INSTANCES
+    }
+
+    fn tables(&self) -> usize {
+        RunResources::TABLES
+    }
+
+    fn memories(&self) -> usize {
+        RunResources::MEMORIES
+    }
 }
 
 shared_engine!();

@@ -1,0 +1,124 @@
+//! The resource model of one run: the EE and its libraries share one memory and table allowance,
+//! the number of libraries is capped, and what the debug interface keeps is bounded by the text
+//! it becomes. Every test runs in both engines where the build has them, and bounds work by sizes
+//! and ticks, not time.
+
+mod common;
+
+use common::{ee, run_limits};
+use evm_ee_host::{Engine, HostError, Library, Limits, MAX_LIBRARIES, Runtime};
+
+/// A library with `pages` of memory that grows it by `grow` pages at start and exports the result.
+fn library(pages: u32, grow: u32) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(module
+            (memory (export "memory") {pages})
+            (global (export "grown") (mut i32) (i32.const 0))
+            (func $start (global.set 0 (memory.grow (i32.const {grow}))))
+            (start $start))"#
+    ))
+    .unwrap()
+}
+
+fn limits(pages: u32) -> Limits {
+    Limits {
+        max_memory_pages: pages,
+        ..Limits::default()
+    }
+}
+
+#[test]
+fn libraries_share_the_run_memory_limit() {
+    // Today's limit per memory let 16 libraries take 16 x 128 MiB; now the pages are the run's.
+    let libraries: Vec<Library> = (0..3)
+        .map(|i| Library {
+            name: format!("lib{i}"),
+            wasm: library(2, 0),
+        })
+        .collect();
+    let main = ee("", "");
+    for &engine in Engine::ALL {
+        // 3 x 2 + 1 pages at start: refused at load, named, in every engine.
+        let error = Runtime::with_libraries(engine, &main, &libraries, limits(6)).unwrap_err();
+        assert!(
+            matches!(error, HostError::RunMemoryTooLarge { pages: 7, max: 6 }),
+            "{engine}: {error}"
+        );
+        assert!(Runtime::with_libraries(engine, &main, &libraries, limits(7)).is_ok());
+    }
+}
+
+#[test]
+fn memory_grow_is_refused_past_what_the_other_modules_hold() {
+    // The library takes 3 pages; the EE may grow only by what is left of 8.
+    let libraries = [Library {
+        name: "big".into(),
+        wasm: library(1, 2),
+    }];
+    let main = ee(
+        "(call $p32 (memory.grow (i32.const 5))) (call $p32 (memory.grow (i32.const 1)))",
+        "",
+    );
+    let mut outcomes = Vec::new();
+    for &engine in Engine::ALL {
+        let runtime = Runtime::with_libraries(engine, &main, &libraries, limits(8)).unwrap();
+        let result = runtime.execute([0; 32], b"").unwrap();
+        assert_eq!(result.trap, None);
+        outcomes.push((result.debug_output, result.ticks));
+    }
+    use evm_ee_host::DebugLine::Print32;
+    // The library holds 3 pages and the EE 1: growing the EE by 5 would make 9 pages of 8 and
+    // returns -1; growing it by 1 makes 5 and returns the EE's old size, 1.
+    assert_eq!(outcomes[0].0, vec![Print32(-1), Print32(1)]);
+    assert!(outcomes.windows(2).all(|w| w[0] == w[1]), "{outcomes:?}");
+}
+
+#[test]
+fn the_number_of_libraries_is_capped() {
+    let libraries: Vec<Library> = (0..=MAX_LIBRARIES)
+        .map(|i| Library {
+            name: format!("lib{i}"),
+            wasm: library(0, 0),
+        })
+        .collect();
+    let error = Runtime::with_libraries(Engine::Wasmi, &ee("", ""), &libraries, Limits::default())
+        .unwrap_err();
+    assert!(
+        matches!(error, HostError::TooManyLibraries { count, max } if count == MAX_LIBRARIES + 1 && max == MAX_LIBRARIES),
+        "{error}"
+    );
+    assert!(
+        Runtime::with_libraries(
+            Engine::Wasmi,
+            &ee("", ""),
+            &libraries[..MAX_LIBRARIES],
+            Limits::default()
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn invalid_utf8_in_print_mem_is_kept_within_the_cap_as_text() {
+    // 64 KiB of 0xff per print becomes 192 KiB of U+FFFD: the log keeps as many lines as fit
+    // 1 MiB of text (5), not as many as fit 1 MiB of bytes (15).
+    let main = ee(
+        r#"(local $n i32)
+           (memory.fill (i32.const 0) (i32.const 255) (i32.const 65536))
+           (local.set $n (i32.const 16))
+           (loop $l
+             (call $pm (i32.const 0) (i32.const 65536))
+             (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))"#,
+        "",
+    );
+    let result = run_limits(&main, [0; 32], b"", Limits::default());
+    assert_eq!(result.trap, None);
+    assert_eq!(result.debug_output.len(), 5);
+    assert_eq!(result.debug_dropped, 11);
+    let text: usize = result
+        .debug_output
+        .iter()
+        .map(|line| line.to_string().len())
+        .sum();
+    assert!(text <= 1024 * 1024 + 5 * 16, "{text} bytes kept");
+}
