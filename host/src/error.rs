@@ -69,6 +69,21 @@ pub enum HostError {
         /// The limit ([`crate::MAX_LIBRARIES`]).
         max: usize,
     },
+    /// The module, as instrumented, is outside one of the host's shape limits
+    /// ([`crate::shape_limits`]), chosen so that every module the host accepts is accepted by
+    /// every engine alike.
+    #[error("module exceeds the host's limit on {what}{}: {value} > {max}", in_function(*.function))]
+    ShapeLimit {
+        /// What is limited.
+        what: &'static str,
+        /// The function (index in the module's function index space), if the limit is per
+        /// function.
+        function: Option<u32>,
+        /// The module's value.
+        value: u64,
+        /// The limit.
+        max: u64,
+    },
     /// The limits cannot be enforced deterministically.
     #[error("invalid limits: {0}")]
     InvalidLimits(String),
@@ -96,4 +111,8 @@ pub enum HostError {
         #[source]
         source: std::io::Error,
     },
+}
+
+fn in_function(function: Option<u32>) -> String {
+    function.map_or_else(String::new, |index| format!(" in function {index}"))
 }

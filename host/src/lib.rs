@@ -51,10 +51,11 @@ pub use error::HostError;
 pub use load::file::{FileError, read_file_bounded};
 pub use load::limits::{Limits, MAX_STACK_CAP};
 pub use load::metering::{
-    FRAME_OVERHEAD, LOCAL_SIZE, TICKS_BULK_BASE, TICKS_BULK_PER_UNIT, TICKS_CALL,
+    FRAME_OVERHEAD, LOCAL_SIZE, LOCALS_PER_TICK, TICKS_BULK_BASE, TICKS_BULK_PER_UNIT, TICKS_CALL,
     TICKS_CALL_INDIRECT, TICKS_DEFAULT, TICKS_DIV_REM, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD,
     TICKS_MEMORY_ACCESS, TICKS_MEMORY_GROW, TICKS_TABLE_GROW,
 };
+pub use load::shape::{FunctionShape, ModuleShape, instrumented_shape, module_shape, shape_limits};
 pub use run::bignum::{
     TICKS_BIGNUM_256, TICKS_BIGNUM_384, TICKS_BIGNUM_MULMONT_256, TICKS_BIGNUM_MULMONT_384,
 };

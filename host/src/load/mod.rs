@@ -8,3 +8,4 @@ pub(crate) mod file;
 pub(crate) mod limits;
 pub(crate) mod metering;
 pub(crate) mod module;
+pub(crate) mod shape;

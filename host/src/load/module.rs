@@ -10,7 +10,7 @@ use finite_wasm::wasmparser as wp;
 /// The Wasm features the host runs: rustc's defaults for `wasm32-unknown-unknown`
 /// (mutable globals, sign extension, saturating float-to-int, multi-value, bulk memory,
 /// reference types) and nothing more, so both engines and the metering agree on the language.
-fn features() -> wp::WasmFeatures {
+pub(crate) fn features() -> wp::WasmFeatures {
     wp::WasmFeatures::MUTABLE_GLOBAL
         | wp::WasmFeatures::SATURATING_FLOAT_TO_INT
         | wp::WasmFeatures::SIGN_EXTENSION

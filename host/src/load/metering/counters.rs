@@ -13,6 +13,8 @@
 //! if  i64.const 0  call $finite_wasm_gas  unreachable  end
 //! ```
 //!
+//! Each function's declared locals are charged at its entry, [`LOCALS_PER_TICK`] per tick.
+//!
 //! The host is called only once a budget is passed, to trap with the reason (charging 0 more on a
 //! count already past the budget). The same charges happen at the same points as with the calls,
 //! so tick counts do not change, and both engines run the same rewritten code. Host functions
@@ -43,6 +45,11 @@ const UNSTACK_FN: u32 = 8;
 /// The counters' global indices after the rewrite.
 const TICKS: u32 = 0;
 const STACK: u32 = 1;
+
+/// Declared locals charged one tick at function entry (parameters are not: the caller wrote
+/// them). Engines zero every local on each call, so without this a function of thousands of
+/// locals called in a loop cost about 170 times more time per tick than an empty one.
+pub const LOCALS_PER_TICK: u64 = 4;
 
 /// The largest budget the rewritten code can compare against: a count at most this high plus one
 /// region's cost cannot wrap a `u64`.
@@ -86,6 +93,16 @@ impl Reencode for CounterRewriter {
         func: wp::FunctionBody<'_>,
     ) -> Result<(), ReencodeError<Infallible>> {
         let mut function = self.new_function_with_parsed_locals(&func)?;
+        let mut declared_locals: u64 = 0;
+        for pair in func.get_locals_reader()? {
+            declared_locals = declared_locals.saturating_add(u64::from(pair?.0));
+        }
+        // Engines zero every declared local on each call: charged at entry, before the body.
+        let locals_cost = declared_locals.div_ceil(LOCALS_PER_TICK);
+        if locals_cost > 0 {
+            let cost = i64::try_from(locals_cost).unwrap_or(i64::MAX);
+            self.add_and_check(&mut function, TICKS, cost, self.max_ticks, &[0]);
+        }
         let mut reader = func.get_operators_reader()?;
         // `i64.const`s not emitted yet: the metering calls' arguments, folded into the inlined
         // code when a metering call follows.

@@ -19,6 +19,7 @@
 //! | integer and float division and remainder | [`TICKS_DIV_REM`] = 4 |
 //! | `call`, `return_call` | [`TICKS_CALL`] = 4 |
 //! | `call_indirect`, `return_call_indirect` | [`TICKS_CALL_INDIRECT`] = 8 |
+//! | function entry | 1 per started [`LOCALS_PER_TICK`] = 4 declared locals (zeroing them takes time) |
 //! | `memory.grow` | [`TICKS_MEMORY_GROW`] = 1000 |
 //! | `table.grow` | [`TICKS_TABLE_GROW`] = 100 |
 //! | `memory.copy`, `memory.fill`, `memory.init` | [`TICKS_BULK_BASE`] = 2, plus [`TICKS_BULK_PER_UNIT`] = 1 per started 8-byte word |
@@ -42,6 +43,7 @@
 
 mod counters;
 
+pub use counters::LOCALS_PER_TICK;
 pub(crate) use counters::{MAX_COUNTER_BUDGET, STACK_GLOBAL, TICKS_GLOBAL};
 
 use crate::{HostError, Limits};
@@ -170,8 +172,16 @@ fn chain(error: &dyn std::error::Error) -> String {
 /// module, the panic is caught here and reported as an instrumentation error rather than taking
 /// the host down.
 ///
-/// The result counts in the globals of `counters.rs`, with `limits`' budgets built in.
+/// The result counts in the globals of `counters.rs`, with `limits`' budgets built in, and is
+/// within the host's shape limits (`load/shape.rs`), or this is an error naming the limit.
 pub(crate) fn instrument(wasm: &[u8], limits: &Limits) -> Result<Vec<u8>, HostError> {
+    let instrumented = instrument_unchecked(wasm, limits)?;
+    crate::load::shape::check_shape(&instrumented)?;
+    Ok(instrumented)
+}
+
+/// [`instrument`] without the shape check.
+pub(crate) fn instrument_unchecked(wasm: &[u8], limits: &Limits) -> Result<Vec<u8>, HostError> {
     let run = || {
         let outcome = finite_wasm::Analysis::new()
             .with_stack(StackUnits)

@@ -1,0 +1,70 @@
+//! How long each engine takes to load (check, instrument, compile) a module, for the EE and for
+//! the worst shapes the host's limits allow: `cargo run --release -p evm-ee-host --features
+//! wasmtime --example compile_time -- [REGIONS_PER_FUNCTION] [FUNCTIONS]`.
+//!
+//! The generated module has FUNCTIONS functions of REGIONS_PER_FUNCTION metering regions each
+//! (a `br_if` ends each region), the shape that makes wasmtime's compile time grow fastest.
+
+use std::time::Instant;
+
+use evm_ee_host::{Engine, Limits, Runtime, instrumented_shape};
+
+fn bomb(regions: usize, functions: usize) -> Vec<u8> {
+    let mut body = String::new();
+    for _ in 0..regions {
+        body.push_str("(br_if 0 (local.get 0))");
+    }
+    let mut text = String::from("(module (memory (export \"memory\") 1)");
+    for i in 0..functions {
+        text.push_str(&format!("(func $f{i} (param i32) (block {body}))"));
+    }
+    text.push_str("(func (export \"main\") (call $f0 (i32.const 0))))");
+    wat::parse_str(text).expect("generated WAT is valid")
+}
+
+fn time(engine: Engine, name: &str, wasm: &[u8]) {
+    let limits = Limits::default();
+    let started = Instant::now();
+    let loaded = Runtime::new(engine, wasm, limits);
+    let elapsed = started.elapsed();
+    match loaded {
+        Ok(_) => println!(
+            "{engine:>8} {name}: loaded in {:.3} s",
+            elapsed.as_secs_f64()
+        ),
+        Err(e) => println!(
+            "{engine:>8} {name}: refused in {:.3} s: {e}",
+            elapsed.as_secs_f64()
+        ),
+    }
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("a number"))
+        .collect();
+    let regions = args.first().copied().unwrap_or(16_000);
+    let functions = args.get(1).copied().unwrap_or(1);
+    let wasm = bomb(regions, functions);
+    let shape = instrumented_shape(&wasm, &Limits::default()).expect("valid");
+    let name = format!(
+        "{functions} x {} regions ({} bytes, {} instrumented)",
+        shape.max(|f| f.regions),
+        wasm.len(),
+        shape.module_bytes
+    );
+    for (what, bytes) in [("EE", ee_module::EE_WASM), ("bomb", &wasm[..])] {
+        let started = Instant::now();
+        let compiled = wasmtime::Module::new(&wasmtime::Engine::default(), bytes);
+        println!(
+            "raw wasmtime {what} without metering: {:.3} s ({})",
+            started.elapsed().as_secs_f64(),
+            compiled.is_ok()
+        );
+    }
+    for &engine in Engine::ALL {
+        time(engine, "EE", ee_module::EE_WASM);
+        time(engine, &name, &wasm);
+    }
+}
