@@ -102,7 +102,11 @@ fn too_many_locals_is_refused_at_load_in_every_engine() {
 fn a_deep_operand_stack_is_refused_at_load() {
     // 70,000 operands passed the old checks and exceeded wasmi's registers.
     for operands in [5_000, 70_000] {
-        let body = format!("{}{}", "(i32.const 1)".repeat(operands), "(drop)".repeat(operands));
+        let body = format!(
+            "{}{}",
+            "(i32.const 1)".repeat(operands),
+            "(drop)".repeat(operands)
+        );
         assert_limit(refused(&common::ee(&body, "")), "operand stack height");
     }
 }
@@ -116,7 +120,10 @@ fn deep_nesting_is_refused_at_load() {
 #[test]
 fn too_many_regions_in_one_function_is_refused_at_load() {
     // Each `br_if` ends a region: 9,000 of them would take wasmtime seconds to compile.
-    let body = format!("(local i32) (block {})", "(br_if 0 (local.get 0))".repeat(9_000));
+    let body = format!(
+        "(local i32) (block {})",
+        "(br_if 0 (local.get 0))".repeat(9_000)
+    );
     assert_limit(refused(&common::ee(&body, "")), "metering regions");
 }
 

@@ -122,3 +122,47 @@ fn invalid_utf8_in_print_mem_is_kept_within_the_cap_as_text() {
         .sum();
     assert!(text <= 1024 * 1024 + 5 * 16, "{text} bytes kept");
 }
+
+#[test]
+fn memory_and_table_growth_are_charged_by_size() {
+    use evm_ee_host::{TICKS_MEMORY_GROW_PER_PAGE, TICKS_TABLE_GROW_PER_ELEMENT};
+    let grow = |pages: u32, elements: u32| {
+        let main = ee(
+            &format!(
+                "(drop (memory.grow (i32.const {pages}))) (drop (table.grow (ref.null func) (i32.const {elements})))"
+            ),
+            "(table 0 funcref)",
+        );
+        run_limits(&main, [0; 32], b"", Limits::default())
+    };
+    let base = grow(0, 0);
+    let grown = grow(10, 100);
+    assert_eq!(grown.trap, None);
+    assert_eq!(
+        grown.ticks - base.ticks,
+        (10 * TICKS_MEMORY_GROW_PER_PAGE + 100 * TICKS_TABLE_GROW_PER_ELEMENT) as u64
+    );
+    // A growth the run cannot have (3,000 pages of 2,048) is charged all the same: asking is the
+    // work an attacker would repeat.
+    let refused = grow(3_000, 0);
+    assert_eq!(refused.trap, None);
+    assert_eq!(
+        refused.ticks - base.ticks,
+        3_000 * TICKS_MEMORY_GROW_PER_PAGE as u64
+    );
+    // Past the budget the charge traps before anything is allocated.
+    let main = ee("(drop (memory.grow (i32.const 2000)))", "");
+    let result = run_limits(
+        &main,
+        [0; 32],
+        b"",
+        Limits {
+            max_ticks: 1_000_000,
+            ..Limits::default()
+        },
+    );
+    assert_eq!(
+        result.trap.as_deref(),
+        Some("tick budget 1000000 exhausted")
+    );
+}

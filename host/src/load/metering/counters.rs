@@ -13,7 +13,9 @@
 //! if  i64.const 0  call $finite_wasm_gas  unreachable  end
 //! ```
 //!
-//! Each function's declared locals are charged at its entry, [`LOCALS_PER_TICK`] per tick.
+//! Each function's declared locals are charged at its entry, [`LOCALS_PER_TICK`] per tick, and
+//! `memory.grow` / `table.grow` by the size they ask for (charged before growing, whether or not
+//! the growth is granted), through one extra `i32` local in the functions that grow.
 //!
 //! The host is called only once a budget is passed, to trap with the reason (charging 0 more on a
 //! count already past the budget). The same charges happen at the same points as with the calls,
@@ -51,6 +53,13 @@ const STACK: u32 = 1;
 /// locals called in a loop cost about 170 times more time per tick than an empty one.
 pub const LOCALS_PER_TICK: u64 = 4;
 
+/// Ticks per page a `memory.grow` asks for, on top of its flat cost: what `memory.fill` charges
+/// for the page (1 per 8 bytes), since an engine zeroes or maps every page it adds.
+pub const TICKS_MEMORY_GROW_PER_PAGE: i64 = 8192;
+
+/// Ticks per element a `table.grow` asks for, on top of its flat cost.
+pub const TICKS_TABLE_GROW_PER_ELEMENT: i64 = 1;
+
 /// The largest budget the rewritten code can compare against: a count at most this high plus one
 /// region's cost cannot wrap a `u64`.
 pub(crate) const MAX_COUNTER_BUDGET: u64 = 1 << 62;
@@ -58,6 +67,10 @@ pub(crate) const MAX_COUNTER_BUDGET: u64 = 1 << 62;
 struct CounterRewriter {
     max_ticks: i64,
     max_stack: i64,
+    /// Parameters of each defined function, in order.
+    params: Vec<u32>,
+    /// The defined function being rewritten.
+    next_function: usize,
 }
 
 impl Reencode for CounterRewriter {
@@ -92,11 +105,30 @@ impl Reencode for CounterRewriter {
         code: &mut wasm_encoder::CodeSection,
         func: wp::FunctionBody<'_>,
     ) -> Result<(), ReencodeError<Infallible>> {
-        let mut function = self.new_function_with_parsed_locals(&func)?;
-        let mut declared_locals: u64 = 0;
+        let mut locals = Vec::new();
+        let mut declared_locals: u32 = 0;
         for pair in func.get_locals_reader()? {
-            declared_locals = declared_locals.saturating_add(u64::from(pair?.0));
+            let (count, ty) = pair?;
+            declared_locals = declared_locals.saturating_add(count);
+            locals.push((count, self.val_type(ty)?));
         }
+        // A function that grows a memory or table gets one more `i32` local, to charge the
+        // growth by its size (the operand is needed twice: for the charge and the growth).
+        let mut grows = func.get_operators_reader()?;
+        let mut scratch = None;
+        while !grows.eof() {
+            if let wp::Operator::MemoryGrow { .. } | wp::Operator::TableGrow { .. } =
+                grows.read()?
+            {
+                let params = self.params.get(self.next_function).copied().unwrap_or(0);
+                scratch = Some(params.saturating_add(declared_locals));
+                locals.push((1, ValType::I32));
+                break;
+            }
+        }
+        self.next_function += 1;
+        let mut function = wasm_encoder::Function::new(locals);
+        let declared_locals = u64::from(declared_locals);
         // Engines zero every declared local on each call: charged at entry, before the body.
         let locals_cost = declared_locals.div_ceil(LOCALS_PER_TICK);
         if locals_cost > 0 {
@@ -151,6 +183,28 @@ impl Reencode for CounterRewriter {
                         function.instruction(&instruction);
                     }
                 }
+                (wp::Operator::MemoryGrow { .. } | wp::Operator::TableGrow { .. }, _)
+                    if scratch.is_some() =>
+                {
+                    flush(&mut function, &mut pending);
+                    let per_unit = if let wp::Operator::MemoryGrow { .. } = operator {
+                        TICKS_MEMORY_GROW_PER_PAGE
+                    } else {
+                        TICKS_TABLE_GROW_PER_ELEMENT
+                    };
+                    let scratch = scratch.unwrap_or_default();
+                    for instruction in [
+                        Instruction::LocalTee(scratch),
+                        Instruction::LocalGet(scratch),
+                        Instruction::I64ExtendI32U,
+                        Instruction::I64Const(per_unit),
+                        Instruction::I64Mul,
+                    ] {
+                        function.instruction(&instruction);
+                    }
+                    self.charge_on_stack(&mut function, TICKS, self.max_ticks, &[0]);
+                    function.instruction(&self.instruction(operator)?);
+                }
                 _ => {
                     flush(&mut function, &mut pending);
                     function.instruction(&self.instruction(operator)?);
@@ -174,10 +228,21 @@ impl CounterRewriter {
         max: i64,
         zeros: &[i64],
     ) {
+        function.instruction(&Instruction::I64Const(amount));
+        self.charge_on_stack(function, counter, max, zeros);
+    }
+
+    /// As [`Self::add_and_check`] for an amount on top of the stack.
+    fn charge_on_stack(
+        &self,
+        function: &mut wasm_encoder::Function,
+        counter: u32,
+        max: i64,
+        zeros: &[i64],
+    ) {
         let report = if counter == TICKS { GAS_FN } else { STACK_FN };
         for instruction in [
             Instruction::GlobalGet(counter),
-            Instruction::I64Const(amount),
             Instruction::I64Add,
             Instruction::GlobalSet(counter),
             Instruction::GlobalGet(counter),
@@ -196,6 +261,32 @@ impl CounterRewriter {
     }
 }
 
+/// Parameters of each defined function of `wasm`, in order.
+fn function_params(wasm: &[u8]) -> Result<Vec<u32>, HostError> {
+    let invalid = |e: wp::BinaryReaderError| HostError::Instrumentation(e.to_string());
+    let mut types = Vec::new();
+    let mut params = Vec::new();
+    for payload in wp::Parser::new(0).parse_all(wasm) {
+        match payload.map_err(invalid)? {
+            wp::Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    types.push(
+                        u32::try_from(ty.map_err(invalid)?.params().len()).unwrap_or(u32::MAX),
+                    );
+                }
+            }
+            wp::Payload::FunctionSection(reader) => {
+                for index in reader {
+                    let index = index.map_err(invalid)? as usize;
+                    params.push(types.get(index).copied().unwrap_or(0));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(params)
+}
+
 /// Rewrites finite-wasm's output (`instrumented`) to count in globals, with the budgets baked
 /// in. Both budgets must be at most [`MAX_COUNTER_BUDGET`] (`Limits::check` makes sure).
 pub(crate) fn inline_counters(
@@ -207,6 +298,8 @@ pub(crate) fn inline_counters(
     let mut rewriter = CounterRewriter {
         max_ticks: budget(max_ticks),
         max_stack: budget(max_stack),
+        params: function_params(instrumented)?,
+        next_function: 0,
     };
     let mut module = wasm_encoder::Module::new();
     rewriter

@@ -20,8 +20,8 @@
 //! | `call`, `return_call` | [`TICKS_CALL`] = 4 |
 //! | `call_indirect`, `return_call_indirect` | [`TICKS_CALL_INDIRECT`] = 8 |
 //! | function entry | 1 per started [`LOCALS_PER_TICK`] = 4 declared locals (zeroing them takes time) |
-//! | `memory.grow` | [`TICKS_MEMORY_GROW`] = 1000 |
-//! | `table.grow` | [`TICKS_TABLE_GROW`] = 100 |
+//! | `memory.grow` | [`TICKS_MEMORY_GROW`] = 1000, plus [`TICKS_MEMORY_GROW_PER_PAGE`] = 8192 per page asked for |
+//! | `table.grow` | [`TICKS_TABLE_GROW`] = 100, plus [`TICKS_TABLE_GROW_PER_ELEMENT`] = 1 per element asked for |
 //! | `memory.copy`, `memory.fill`, `memory.init` | [`TICKS_BULK_BASE`] = 2, plus [`TICKS_BULK_PER_UNIT`] = 1 per started 8-byte word |
 //! | `table.copy`, `table.fill`, `table.init` | 2, plus 1 per element |
 //! | each host call (EEI or debug) | [`TICKS_HOST_CALL`] = 100 |
@@ -43,7 +43,7 @@
 
 mod counters;
 
-pub use counters::LOCALS_PER_TICK;
+pub use counters::{LOCALS_PER_TICK, TICKS_MEMORY_GROW_PER_PAGE, TICKS_TABLE_GROW_PER_ELEMENT};
 pub(crate) use counters::{MAX_COUNTER_BUDGET, STACK_GLOBAL, TICKS_GLOBAL};
 
 use crate::{HostError, Limits};
