@@ -180,7 +180,7 @@ impl Runtime {
         let (post_state, deposits, trap, reason) = match outcome.trap {
             None => (state.post_state, state.deposits, None, None),
             Some(cause) => {
-                let reason = state.debug.last_message.clone();
+                let reason = state.debug.last_message();
                 let trap = match &reason {
                     Some(reason) => format!("{reason} (trap: {cause})"),
                     None => cause,
