@@ -32,27 +32,97 @@ fn looping(body: &str, extra: &str) -> Vec<u8> {
 fn cases() -> Vec<(&'static str, Vec<u8>)> {
     let locals = |n: usize| format!("(func $many (local {}))", "i64 ".repeat(n));
     vec![
-        ("plain loop", looping("(local.set $i (i32.add (local.get $i) (i32.const 1)))", "")),
-        ("arithmetic", looping(
-            "(local.set $j (i64.mul (i64.add (local.get $j) (i64.const 7)) (i64.const 3)))
-             (local.set $j (i64.xor (local.get $j) (i64.shr_u (local.get $j) (i64.const 5))))", "")),
-        ("division", looping("(local.set $j (i64.div_u (i64.const -1) (i64.or (local.get $j) (i64.const 3))))", "")),
-        ("loads and stores", looping("(i64.store (i32.const 64) (i64.add (i64.load (i32.const 64)) (i64.const 1)))", "")),
+        (
+            "plain loop",
+            looping("(local.set $i (i32.add (local.get $i) (i32.const 1)))", ""),
+        ),
+        (
+            "arithmetic",
+            looping(
+                "(local.set $j (i64.mul (i64.add (local.get $j) (i64.const 7)) (i64.const 3)))
+             (local.set $j (i64.xor (local.get $j) (i64.shr_u (local.get $j) (i64.const 5))))",
+                "",
+            ),
+        ),
+        (
+            "division",
+            looping(
+                "(local.set $j (i64.div_u (i64.const -1) (i64.or (local.get $j) (i64.const 3))))",
+                "",
+            ),
+        ),
+        (
+            "loads and stores",
+            looping(
+                "(i64.store (i32.const 64) (i64.add (i64.load (i32.const 64)) (i64.const 1)))",
+                "",
+            ),
+        ),
         ("empty call", looping("(call $f)", "(func $f)")),
-        ("call_indirect", looping("(call_indirect (i32.const 0))", "(elem (i32.const 0) $f) (func $f)")),
-        ("call of 4,000 locals", looping("(call $many)", &locals(4_000))),
+        (
+            "call_indirect",
+            looping(
+                "(call_indirect (i32.const 0))",
+                "(elem (i32.const 0) $f) (func $f)",
+            ),
+        ),
+        (
+            "call of 4,000 locals",
+            looping("(call $many)", &locals(4_000)),
+        ),
         ("call of 64 locals", looping("(call $many)", &locals(64))),
-        ("memory.fill 64 KiB", looping("(memory.fill (i32.const 0) (i32.const 1) (i32.const 65536))", "")),
-        ("memory.copy 64 KiB", looping("(memory.copy (i32.const 0) (i32.const 65536) (i32.const 65536))", "")),
-        ("memory.grow 1 page", looping("(drop (memory.grow (i32.const 1)))", "")),
-        ("blockDataCopy 0 bytes", looping("(call $copy (i32.const 0) (i32.const 0) (i32.const 0))", "")),
+        (
+            "memory.fill 64 KiB",
+            looping(
+                "(memory.fill (i32.const 0) (i32.const 1) (i32.const 65536))",
+                "",
+            ),
+        ),
+        (
+            "memory.copy 64 KiB",
+            looping(
+                "(memory.copy (i32.const 0) (i32.const 65536) (i32.const 65536))",
+                "",
+            ),
+        ),
+        (
+            "memory.grow 1 page",
+            looping("(drop (memory.grow (i32.const 1)))", ""),
+        ),
+        (
+            "blockDataCopy 0 bytes",
+            looping("(call $copy (i32.const 0) (i32.const 0) (i32.const 0))", ""),
+        ),
         ("debug_print32", looping("(call $p32 (i32.const 1))", "")),
-        ("debug_printMem 4 KiB", looping("(call $pm (i32.const 0) (i32.const 4096))", "")),
-        ("pushNewDeposit 0 bytes", looping("(call $deposit (i32.const 0) (i32.const 0))", "")),
-        ("bignum mulmodmont256", looping("(call $mont256 (i32.const 0) (i32.const 64) (i32.const 128) (i32.const 192) (i32.const 256))", "")),
-        ("bignum mulmodmont384", looping("(call $mont384 (i32.const 0) (i32.const 64) (i32.const 128) (i32.const 192) (i32.const 256))", "")),
-        ("recursion to the stack limit", looping("(call $down (i32.const 2000))",
-            "(func $down (param i32) (if (local.get 0) (then (call $down (i32.sub (local.get 0) (i32.const 1))))))")),
+        (
+            "debug_printMem 4 KiB",
+            looping("(call $pm (i32.const 0) (i32.const 4096))", ""),
+        ),
+        (
+            "pushNewDeposit 0 bytes",
+            looping("(call $deposit (i32.const 0) (i32.const 0))", ""),
+        ),
+        (
+            "bignum mulmodmont256",
+            looping(
+                "(call $mont256 (i32.const 0) (i32.const 64) (i32.const 128) (i32.const 192) (i32.const 256))",
+                "",
+            ),
+        ),
+        (
+            "bignum mulmodmont384",
+            looping(
+                "(call $mont384 (i32.const 0) (i32.const 64) (i32.const 128) (i32.const 192) (i32.const 256))",
+                "",
+            ),
+        ),
+        (
+            "recursion to the stack limit",
+            looping(
+                "(call $down (i32.const 2000))",
+                "(func $down (param i32) (if (local.get 0) (then (call $down (i32.sub (local.get 0) (i32.const 1))))))",
+            ),
+        ),
     ]
 }
 

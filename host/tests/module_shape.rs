@@ -149,3 +149,12 @@ fn declared_locals_are_charged_at_entry_in_every_engine() {
     let with = common::run(&module(400), [0; 32], b"").ticks;
     assert_eq!(with - without, 10 * 400 / LOCALS_PER_TICK);
 }
+
+#[test]
+fn externref_is_refused_at_load_in_every_engine() {
+    // Found by the differential fuzz target: wasmi ran a module with an `externref` global,
+    // wasmtime (built without its garbage collector) refused to compile it.
+    let wasm = common::ee("", "(global $g externref (ref.null extern))");
+    let error = refused(&wasm);
+    assert!(matches!(error, HostError::InvalidModule(_)), "{error}");
+}

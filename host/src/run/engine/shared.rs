@@ -67,8 +67,10 @@ macro_rules! shared_engine {
 
         type Ret<T = ()> = Result<T, Error>;
 
+        /// With its causes (`{:#}`): wasmtime's compile errors name the function first and the
+        /// reason in the cause.
         fn engine_error(e: impl std::fmt::Display) -> HostError {
-            HostError::Engine(format!("{ENGINE}: {e}"))
+            HostError::Engine(format!("{ENGINE}: {e:#}"))
         }
 
         /// Copies the counters from the globals into the host's meter (before a host function
