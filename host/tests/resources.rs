@@ -166,3 +166,15 @@ fn memory_and_table_growth_are_charged_by_size() {
         Some("tick budget 1000000 exhausted")
     );
 }
+
+#[test]
+fn segments_that_do_not_fit_reject_the_block_alike_in_every_engine() {
+    // Found by the differential fuzz target: an element segment past its table was a host error
+    // in wasmi and a trap in wasmtime.
+    let element = ee("", "(table 1 funcref) (elem (i32.const 1) $f) (func $f)");
+    let result = run_limits(&element, [0; 32], b"", Limits::default());
+    assert_eq!(result.trap.as_deref(), Some("out of bounds table access"));
+    let data = ee("", r#"(data (i32.const 65535) "ab")"#);
+    let result = run_limits(&data, [0; 32], b"", Limits::default());
+    assert_eq!(result.trap.as_deref(), Some("out of bounds memory access"));
+}

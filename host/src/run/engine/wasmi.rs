@@ -66,8 +66,18 @@ fn host_trap(trap: HostTrap) -> Error {
     Error::host(trap)
 }
 
+/// The Wasm trap an error is. wasmi reports segments that do not fit at instantiation as
+/// instantiation and memory errors, where the spec (and wasmtime) trap: mapped to the same trap
+/// codes, so both engines reject such a module's block with the same reason (found by the
+/// differential fuzz target).
 fn trap_code(e: &Error) -> Option<TrapCode> {
-    e.as_trap_code()
+    use wasmi::errors::{ErrorKind, InstantiationError, MemoryError, TableError};
+    e.as_trap_code().or(match e.kind() {
+        ErrorKind::Instantiation(InstantiationError::ElementSegmentDoesNotFit { .. })
+        | ErrorKind::Table(TableError::InitOutOfBounds) => Some(TrapCode::TableOutOfBounds),
+        ErrorKind::Memory(MemoryError::OutOfBoundsAccess) => Some(TrapCode::MemoryOutOfBounds),
+        _ => None,
+    })
 }
 
 impl wasmi::ResourceLimiter for RunResources {
