@@ -70,7 +70,7 @@ enum Suite {
 }
 
 /// A suite runner of the `ethtests` crate.
-type Runner = fn(&[PathBuf], &RunOptions) -> std::io::Result<Report>;
+type Runner = fn(&[PathBuf], &RunOptions) -> Result<Report, ethtests::RunError>;
 
 impl Suite {
     fn parts(&self) -> (&SuiteArgs, Runner) {
@@ -185,19 +185,20 @@ pub(crate) fn host_limits(
 }
 
 /// BlockchainTests natively or with every block validated by the EE in a Wasm engine, and with
-/// `--emit-yaml` every test written as Scout YAML on the way.
-fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Report> {
+/// `--emit-yaml` every test written as Scout YAML on the way. The error is the message to print.
+fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> Result<Report, String> {
     use chain::{EeInput, ImportContext};
 
     let wasm = match args.engine.as_str() {
         "native" => None,
         name => {
-            let engine: evm_ee_host::Engine = name.parse().map_err(std::io::Error::other)?;
-            let limits =
-                host_limits(args.max_ticks, args.max_memory).map_err(std::io::Error::other)?;
+            let engine: evm_ee_host::Engine = name
+                .parse()
+                .map_err(|e: evm_ee_host::HostError| e.to_string())?;
+            let limits = host_limits(args.max_ticks, args.max_memory)?;
             Some(
                 chain::WasmEngine::new(engine, ee_module::EE_WASM, limits)
-                    .map_err(std::io::Error::other)?,
+                    .map_err(|e| e.to_string())?,
             )
         }
     };
@@ -210,13 +211,9 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
                     (Some(_), Err(reason)) => Err(reason.to_string()),
                     (None, _) => ethtests::blockchain::execute_native(context, stateless),
                 };
-            let (report, written) = ethtests::scout_emit::run(
-                &args.paths,
-                options,
-                dir,
-                ee_module::EE_WASM,
-                &validate,
-            )?;
+            let (report, written) =
+                ethtests::scout_emit::run(&args.paths, options, dir, ee_module::EE_WASM, &validate)
+                    .map_err(|e| e.to_string())?;
             eprintln!(
                 "wrote {written} Scout YAML files and {} to {}",
                 ethtests::scout_emit::EE_FILE,
@@ -230,8 +227,11 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
             &|_: &ethtests::FixtureFile, _: &str, test: &serde_json::Value| {
                 ethtests::blockchain::run_test_in_ee(ee, test)
             },
-        )?,
-        (None, None) => ethtests::blockchain::run(&args.paths, options)?,
+        )
+        .map_err(|e| e.to_string())?,
+        (None, None) => {
+            ethtests::blockchain::run(&args.paths, options).map_err(|e| e.to_string())?
+        }
     };
     if let Some(ee) = &wasm {
         let (blocks, ticks) = ee.totals();
@@ -309,7 +309,7 @@ fn run_suite(suite: Suite) -> ExitCode {
     let result = if matches!(suite, Suite::Blockchain(_)) {
         run_blockchain(args, &options)
     } else {
-        runner(&args.paths, &options)
+        runner(&args.paths, &options).map_err(|e| e.to_string())
     };
     let report = match result {
         Ok(report) => report,

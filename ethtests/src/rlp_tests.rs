@@ -15,7 +15,9 @@ use rlp::RlpStream;
 use serde_json::Value;
 use witness::rlp::{self as strict, RlpError};
 
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
+use crate::{
+    CaseResult, FixtureFile, Outcome, Report, RunError, RunOptions, read_tests, run_files,
+};
 
 /// Deeper nesting than this is rejected rather than risking the stack on hostile input.
 const MAX_DEPTH: usize = 1024;
@@ -28,7 +30,7 @@ enum Item {
 }
 
 /// Runs every RLP test case under `paths` (files or folders, recursively).
-pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
+pub fn run(paths: &[PathBuf], options: &RunOptions) -> Result<Report, RunError> {
     Ok(Report::from_results(
         "rlp",
         run_files(paths, options, run_file)?,
