@@ -136,6 +136,31 @@ fn a_missing_path_and_an_unknown_fork_are_clear_errors() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("known forks"));
 }
 
+/// An empty folder, or one holding no `.json` file, is a usage error in every suite: a run over
+/// nothing would report success.
+#[test]
+fn a_folder_without_fixtures_is_an_error_in_every_suite() {
+    let dir = scratch_dir("no-fixtures");
+    let empty = dir.join("empty");
+    let notes = dir.join("notes");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::create_dir_all(notes.join("sub")).unwrap();
+    std::fs::write(notes.join("README.md"), "not a fixture").unwrap();
+    for suite in ["state", "transaction", "trie", "rlp", "blockchain"] {
+        for folder in [&empty, &notes] {
+            let folder = folder.to_str().unwrap();
+            let output = evm_ee(&["ethtests", suite, folder]);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{suite} {folder}: {stderr}");
+            assert!(
+                stderr.contains(&format!("no fixture files (*.json) found under {folder}")),
+                "{suite} {folder}: {stderr}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
 #[test]
 fn the_other_suites_pass_on_a_sample() {
     let root = fixtures().join("ethereum-tests");

@@ -30,6 +30,17 @@ pub enum RunError {
         #[source]
         source: std::io::Error,
     },
+    /// The paths exist but hold no `.json` file: a wrong folder, or fixtures not unpacked.
+    #[error("no fixture files (*.json) found under {}", list(paths))]
+    NoFixtures {
+        /// The paths given.
+        paths: Vec<PathBuf>,
+    },
+}
+
+fn list(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    names.join(", ")
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
@@ -40,7 +51,8 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
 }
 
 /// Every `.json` file under each path (a file is taken as is; folders are walked recursively), in
-/// sorted order so that runs are reproducible.
+/// sorted order so that runs are reproducible. Finding none at all is [`RunError::NoFixtures`]:
+/// a run over nothing would report success.
 pub fn collect_json_files(paths: &[PathBuf]) -> Result<Vec<FixtureFile>, RunError> {
     let mut out = Vec::new();
     let mut visited = HashSet::new();
@@ -71,6 +83,11 @@ pub fn collect_json_files(paths: &[PathBuf]) -> Result<Vec<FixtureFile>, RunErro
                 display,
             });
         }
+    }
+    if out.is_empty() {
+        return Err(RunError::NoFixtures {
+            paths: paths.to_vec(),
+        });
     }
     Ok(out)
 }
@@ -127,6 +144,21 @@ mod tests {
         let files = collect_json_files(&[dir.path().to_owned()]).unwrap();
         let names: Vec<&str> = files.iter().map(|f| f.display.as_str()).collect();
         assert_eq!(names, ["inner/t.json"]);
+    }
+
+    #[test]
+    fn no_fixture_files_is_an_error_naming_the_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("empty")).unwrap();
+        std::fs::write(dir.path().join("README.md"), "").unwrap();
+        let error = collect_json_files(&[dir.path().to_owned()]).unwrap_err();
+        assert!(matches!(error, RunError::NoFixtures { .. }), "{error}");
+        let message = error.to_string();
+        assert!(
+            message.starts_with("no fixture files (*.json) found under ")
+                && message.contains(&dir.path().display().to_string()),
+            "{message}"
+        );
     }
 
     #[test]

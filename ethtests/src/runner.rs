@@ -31,6 +31,7 @@ pub enum FixtureFileError {
 
 /// Runs `run_file` on every fixture file under `paths` (files or folders, recursively), files in
 /// parallel, telling `options`' progress reporter as files finish. Results keep the files' order.
+/// Paths that hold no fixture file at all are [`RunError::NoFixtures`].
 pub fn run_files<T, F>(
     paths: &[PathBuf],
     options: &RunOptions,
