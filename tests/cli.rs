@@ -289,6 +289,41 @@ fn witness_inspect_verifies_json_and_blob_witnesses() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// The witness file is read only if it is a regular file of at most 256 MiB: a FIFO would block
+/// the open, a device or a huge file would be read whole.
+#[test]
+fn witness_inspect_refuses_what_is_not_a_witness_file_before_reading_it() {
+    let dir = scratch_dir("witness-files");
+    let big = dir.join("big.json");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len((256 << 20) + 1)
+        .unwrap();
+    let mut cases = vec![
+        (big, "is larger than the limit of 268435456 bytes"),
+        (dir.clone(), "is not a regular file (a folder)"),
+    ];
+    #[cfg(unix)]
+    {
+        let fifo = dir.join("pipe.json");
+        let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(status.success());
+        cases.push((fifo, "is not a regular file (a FIFO)"));
+    }
+    for (path, expected) in cases {
+        let output = evm_ee(&["witness", "inspect", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            path.display()
+        );
+        assert!(stderr.contains(expected), "{}: {stderr}", path.display());
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
 /// Blocks validated inside the EE, in wasmi: the EE accepts the valid ones and reports its ticks.
 #[test]
 fn blockchain_tests_pass_inside_the_ee_in_wasmi() {
