@@ -161,6 +161,60 @@ fn a_folder_without_fixtures_is_an_error_in_every_suite() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// `--threads` is bounded by the machine (0 meant rayon's default, 100,000 hung the machine) and
+/// `--max-ticks 0`, a budget no block can run in, is refused: both by the argument parser, with
+/// the bound in the message, before any work.
+#[test]
+fn threads_and_max_ticks_out_of_range_are_usage_errors() {
+    let dir = scratch_dir("arg-bounds");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = cores * 4;
+    let folder = dir.to_str().unwrap();
+    for threads in ["0".to_string(), (max + 1).to_string(), "100000".to_string()] {
+        let output = evm_ee(&["ethtests", "state", "--threads", &threads, folder]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "--threads {threads}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "must be between 1 and {max} (4 per core, {cores} cores here)"
+            )),
+            "--threads {threads}: {stderr}"
+        );
+    }
+    let yaml = dir.join("t.yaml");
+    std::fs::write(&yaml, "").unwrap();
+    for args in [
+        vec!["run", "--max-ticks", "0", yaml.to_str().unwrap()],
+        vec![
+            "ethtests",
+            "blockchain",
+            "--engine",
+            "wasmi",
+            "--max-ticks",
+            "0",
+            folder,
+        ],
+        vec!["bench", "blocks", "--max-ticks", "0", folder],
+    ] {
+        let output = evm_ee(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("invalid value '0' for '--max-ticks")
+                && stderr.contains("must be at least 1"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // Within the bounds the same arguments get past the parser (and find no fixtures).
+    let output = evm_ee(&["ethtests", "state", "--threads", &max.to_string(), folder]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no fixture files"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
 #[test]
 fn the_other_suites_pass_on_a_sample() {
     let root = fixtures().join("ethereum-tests");

@@ -114,8 +114,9 @@ struct SuiteArgs {
     #[arg(long, default_value = "native", value_parser = ["native", "wasmi", "wasmtime"])]
     engine: String,
     /// Blockchain suite in a Wasm engine: the EE's tick budget per block (default: the host's,
-    /// 10^10). A block that needs more is rejected by the EE, as a shard would reject it.
-    #[arg(long)]
+    /// 10^10; at least 1). A block that needs more is rejected by the EE, as a shard would
+    /// reject it.
+    #[arg(long, value_parser = crate::parse_max_ticks)]
     max_ticks: Option<u64>,
     /// Blockchain suite in a Wasm engine: the EE's memory limit in MiB (default: the host's,
     /// 128). Blocks whose EVM memory outgrows it are rejected with "EE out of memory"; up to
@@ -130,9 +131,37 @@ struct SuiteArgs {
     /// rejected and why); in JSON as "tests".
     #[arg(short, long)]
     verbose: bool,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
+    /// Worker threads (default: one per core; at most four per core).
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<usize>,
+}
+
+/// `--threads` at most this many times the cores: the runners are CPU-bound, so threads beyond
+/// the cores only cost memory (a stack each, and in the blockchain suite a Wasm instance each);
+/// `--threads 100000` hung the machine in the pool's start-up.
+const THREADS_PER_CORE: usize = 4;
+
+/// `--max-ticks`: at least 1, since a budget of 0 rejects every block before it starts.
+pub(crate) fn parse_max_ticks(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("must be at least 1: a budget of 0 ticks rejects every block".into()),
+        Ok(ticks) => Ok(ticks),
+        Err(_) => Err(format!("{text:?} is not a number of ticks")),
+    }
+}
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let threads: usize = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of threads"))?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = cores.saturating_mul(THREADS_PER_CORE);
+    if threads == 0 || threads > max {
+        return Err(format!(
+            "must be between 1 and {max} ({THREADS_PER_CORE} per core, {cores} cores here)"
+        ));
+    }
+    Ok(threads)
 }
 
 fn parse_fork(name: &str) -> Result<SpecId, String> {
