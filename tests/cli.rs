@@ -136,6 +136,85 @@ fn a_missing_path_and_an_unknown_fork_are_clear_errors() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("known forks"));
 }
 
+/// An empty folder, or one holding no `.json` file, is a usage error in every suite: a run over
+/// nothing would report success.
+#[test]
+fn a_folder_without_fixtures_is_an_error_in_every_suite() {
+    let dir = scratch_dir("no-fixtures");
+    let empty = dir.join("empty");
+    let notes = dir.join("notes");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::create_dir_all(notes.join("sub")).unwrap();
+    std::fs::write(notes.join("README.md"), "not a fixture").unwrap();
+    for suite in ["state", "transaction", "trie", "rlp", "blockchain"] {
+        for folder in [&empty, &notes] {
+            let folder = folder.to_str().unwrap();
+            let output = evm_ee(&["ethtests", suite, folder]);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{suite} {folder}: {stderr}");
+            assert!(
+                stderr.contains(&format!("no fixture files (*.json) found under {folder}")),
+                "{suite} {folder}: {stderr}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// `--threads` is bounded by the machine (0 meant rayon's default, 100,000 hung the machine) and
+/// `--max-ticks 0`, a budget no block can run in, is refused: both by the argument parser, with
+/// the bound in the message, before any work.
+#[test]
+fn threads_and_max_ticks_out_of_range_are_usage_errors() {
+    let dir = scratch_dir("arg-bounds");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = cores * 4;
+    let folder = dir.to_str().unwrap();
+    for threads in ["0".to_string(), (max + 1).to_string(), "100000".to_string()] {
+        let output = evm_ee(&["ethtests", "state", "--threads", &threads, folder]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "--threads {threads}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "must be between 1 and {max} (4 per core, {cores} cores here)"
+            )),
+            "--threads {threads}: {stderr}"
+        );
+    }
+    let yaml = dir.join("t.yaml");
+    std::fs::write(&yaml, "").unwrap();
+    for args in [
+        vec!["run", "--max-ticks", "0", yaml.to_str().unwrap()],
+        vec![
+            "ethtests",
+            "blockchain",
+            "--engine",
+            "wasmi",
+            "--max-ticks",
+            "0",
+            folder,
+        ],
+        vec!["bench", "blocks", "--max-ticks", "0", folder],
+    ] {
+        let output = evm_ee(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("invalid value '0' for '--max-ticks")
+                && stderr.contains("must be at least 1"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // Within the bounds the same arguments get past the parser (and find no fixtures).
+    let output = evm_ee(&["ethtests", "state", "--threads", &max.to_string(), folder]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no fixture files"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
 #[test]
 fn the_other_suites_pass_on_a_sample() {
     let root = fixtures().join("ethereum-tests");
@@ -261,6 +340,41 @@ fn witness_inspect_verifies_json_and_blob_witnesses() {
     let output = evm_ee(&["witness", "inspect", blob_file.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a valid block-data blob"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// The witness file is read only if it is a regular file of at most 256 MiB: a FIFO would block
+/// the open, a device or a huge file would be read whole.
+#[test]
+fn witness_inspect_refuses_what_is_not_a_witness_file_before_reading_it() {
+    let dir = scratch_dir("witness-files");
+    let big = dir.join("big.json");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len((256 << 20) + 1)
+        .unwrap();
+    let mut cases = vec![
+        (big, "is larger than the limit of 268435456 bytes"),
+        (dir.clone(), "is not a regular file (a folder)"),
+    ];
+    #[cfg(unix)]
+    {
+        let fifo = dir.join("pipe.json");
+        let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(status.success());
+        cases.push((fifo, "is not a regular file (a FIFO)"));
+    }
+    for (path, expected) in cases {
+        let output = evm_ee(&["witness", "inspect", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            path.display()
+        );
+        assert!(stderr.contains(expected), "{}: {stderr}", path.display());
+    }
     std::fs::remove_dir_all(dir).ok();
 }
 

@@ -37,5 +37,7 @@ pub mod tree;
 pub use ee_engine::WasmEngine;
 pub use ee_input::{EeInput, ee_input};
 pub use native::execute_native;
-pub use shard::{BlockReport, ScoutReport, Shard, ShardError, run_scout_file};
+pub use shard::{
+    BlockReport, MAX_SCOUT_YAML_BYTES, ScoutReport, Shard, ShardError, run_scout_file,
+};
 pub use tree::{Chain, ChainNode, ImportContext, Imported, Rejection};

@@ -26,11 +26,19 @@
 //! assert_eq!(ScoutTest::parse(yaml.as_bytes()).unwrap(), test.without_comments());
 //! ```
 
+mod nesting;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use serde::Deserialize;
 use witness::HexError;
+
+/// Deepest nesting [`ScoutTest::parse`] accepts, counted before the YAML parser runs (flow
+/// collections and block indentation levels, see `scout/nesting.rs`). Scout's own tests and the
+/// files [`ScoutTest::to_yaml`] writes nest three levels; the parser's time grows with the square
+/// of the nesting (40 s for 100,000 levels in 200 KB), which this bound keeps linear.
+pub const MAX_YAML_DEPTH: usize = 64;
 
 /// Bytes of one deposit receipt in Scout's layout (the layout the EVM EE pushes, defined there).
 pub use stateless::DEPOSIT_LEN;
@@ -116,6 +124,17 @@ pub enum ScoutFormatError {
     /// Not YAML, or not Scout's shape (a missing or mistyped field).
     #[error("{0}")]
     Syntax(String),
+    /// Nested deeper than [`MAX_YAML_DEPTH`]; refused before parsing.
+    #[error("YAML nested more than {limit} levels deep at line {line}; a Scout test needs four")]
+    TooDeep {
+        /// The limit, [`MAX_YAML_DEPTH`].
+        limit: usize,
+        /// Where the nesting passed it (1-based).
+        line: usize,
+    },
+    /// The file is UTF-16 (it starts with a UTF-16 byte order mark).
+    #[error("Scout YAML must be UTF-8; this file starts with a UTF-16 byte order mark")]
+    Utf16,
     /// A hex field does not decode, or has the wrong length.
     #[error("{field}: {source}")]
     Hex {
@@ -212,6 +231,13 @@ fn states(state: &TestShardState, what: &str) -> Result<Vec<[u8; 32]>, ScoutForm
 impl ScoutTest {
     /// Reads a Scout YAML test (see the module docs).
     pub fn parse(text: &[u8]) -> Result<ScoutTest, ScoutFormatError> {
+        nesting::check(text, MAX_YAML_DEPTH).map_err(|refused| match refused {
+            nesting::Refused::TooDeep { line } => ScoutFormatError::TooDeep {
+                limit: MAX_YAML_DEPTH,
+                line,
+            },
+            nesting::Refused::Utf16 => ScoutFormatError::Utf16,
+        })?;
         let file: TestFile =
             serde_norway::from_slice(text).map_err(|e| ScoutFormatError::Syntax(e.to_string()))?;
         let pre_states = states(&file.shard_pre_state, "shard_pre_state")?;
@@ -457,5 +483,36 @@ mod tests {
         // Whitespace around hex (a folded scalar) is fine.
         let spaced = good.replace("data: \"dead\"", "data: \" 0xdead \"");
         assert!(ScoutTest::parse(spaced.as_bytes()).is_ok());
+    }
+
+    /// 100,000 levels in 200 KB kept the parser busy for 40 s; they are refused before it runs.
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!(
+            "beacon_state: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(matches!(
+            ScoutTest::parse(deep.as_bytes()),
+            Err(ScoutFormatError::TooDeep {
+                limit: MAX_YAML_DEPTH,
+                line: 1
+            })
+        ));
+        let message = ScoutTest::parse(deep.as_bytes()).unwrap_err().to_string();
+        assert!(message.contains("more than 64 levels"), "{message}");
+        let block = format!("beacon_state:\n  {}x\n", "- ".repeat(100_000));
+        assert!(matches!(
+            ScoutTest::parse(block.as_bytes()),
+            Err(ScoutFormatError::TooDeep { line: 2, .. })
+        ));
+        // At the limit the parser gets the text (and finds it is not a Scout test).
+        let depth = MAX_YAML_DEPTH - 1;
+        let at_limit = format!("beacon_state: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+        assert!(matches!(
+            ScoutTest::parse(at_limit.as_bytes()),
+            Err(ScoutFormatError::Syntax(_))
+        ));
     }
 }

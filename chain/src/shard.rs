@@ -10,22 +10,23 @@
 
 use std::path::{Path, PathBuf};
 
-use evm_ee_host::{Engine, HostError, Library, Limits, Runtime, ShardBlockResult};
+use evm_ee_host::{Engine, FileError, HostError, Library, Limits, Runtime, ShardBlockResult};
 
 use crate::scout::{ScoutFormatError, ScoutTest};
+
+/// Largest Scout YAML file read, in bytes. Block data is hex in the file: of the 16,701 files
+/// `--emit-yaml` writes for every BlockchainTests fixture the largest is 6.3 MB
+/// (`bcWalletTest/walletReorganizeOwners`, witnesses included). A larger file is refused before
+/// it is read; the parser holds every event of a file in memory at once.
+pub const MAX_SCOUT_YAML_BYTES: u64 = 16 << 20;
 
 /// Why a Scout test could not be run (what its blocks do, traps included, is in the report).
 #[derive(Debug, thiserror::Error)]
 pub enum ShardError {
-    /// A file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
+    /// A file could not be read: missing, not a regular file, or above its cap
+    /// ([`MAX_SCOUT_YAML_BYTES`] for the YAML file, [`Limits::max_module_bytes`] for a module).
+    #[error(transparent)]
+    File(#[from] FileError),
     /// The YAML file is not a Scout test.
     #[error("{}: {source}", path.display())]
     Format {
@@ -138,7 +139,7 @@ impl Shard {
         let runtime = match &mut ee.runtime {
             Some(runtime) => runtime,
             slot => {
-                let wasm = read(&ee.path)?;
+                let wasm = read_module(&ee.path, &self.limits)?;
                 let runtime =
                     Runtime::with_libraries(self.engine, &wasm, &self.libraries, self.limits)
                         .map_err(|source| ShardError::Module {
@@ -200,11 +201,10 @@ impl ScoutReport {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, ShardError> {
-    std::fs::read(path).map_err(|source| ShardError::Io {
-        path: path.to_owned(),
-        source,
-    })
+/// A module file, refused by its size before it is read whole: the host would refuse it after.
+fn read_module(path: &Path, limits: &Limits) -> Result<Vec<u8>, FileError> {
+    let max = u64::try_from(limits.max_module_bytes).unwrap_or(u64::MAX);
+    evm_ee_host::read_file_bounded(path, max)
 }
 
 /// Runs a Scout YAML test file in `engine` under `limits`: see the module docs. A malformed
@@ -214,7 +214,8 @@ pub fn run_scout_file(
     engine: Engine,
     limits: Limits,
 ) -> Result<ScoutReport, ShardError> {
-    let test = ScoutTest::parse(&read(path)?).map_err(|source| ShardError::Format {
+    let text = evm_ee_host::read_file_bounded(path, MAX_SCOUT_YAML_BYTES)?;
+    let test = ScoutTest::parse(&text).map_err(|source| ShardError::Format {
         path: path.to_owned(),
         source,
     })?;
@@ -223,7 +224,7 @@ pub fn run_scout_file(
     for (name, file) in &test.libraries {
         libraries.push(Library {
             name: name.clone(),
-            wasm: read(&base.join(file))?,
+            wasm: read_module(&base.join(file), &limits)?,
         });
     }
     let ee_paths = test

@@ -1,7 +1,7 @@
 //! Scout YAML end to end with a tiny WAT EE, and clear errors for broken files.
 
-use chain::{ShardError, run_scout_file};
-use evm_ee_host::{Engine, Limits};
+use chain::{MAX_SCOUT_YAML_BYTES, ShardError, run_scout_file};
+use evm_ee_host::{Engine, FileError, Limits};
 use std::path::Path;
 
 /// post-state = block_data[0..32]; a 216-byte block also deposits block_data[32..216]; any other
@@ -137,12 +137,59 @@ fn scout_yaml_errors() {
         &good.replace("ees/ee.wasm", "ees/missing.wasm"),
         "missing.wasm",
     );
-    assert!(matches!(err, ShardError::Io { .. }));
+    assert!(matches!(err, ShardError::File(FileError::Io { .. })));
     let err = run_scout_file(
         Path::new("/nonexistent/x.yaml"),
         Engine::Wasmi,
         Limits::default(),
     )
     .unwrap_err();
-    assert!(matches!(err, ShardError::Io { .. }));
+    assert!(matches!(err, ShardError::File(FileError::Io { .. })));
+}
+
+/// The YAML file and the modules are read with their size capped and only if they are regular
+/// files: a FIFO would block the open, a huge file would be read whole before any check.
+#[test]
+fn scout_files_are_read_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_case(dir.path(), &yaml(&"22".repeat(32)));
+
+    // A module above `max_module_bytes` is refused by its size, not read and then rejected.
+    let limits = Limits {
+        max_module_bytes: 64,
+        ..Limits::default()
+    };
+    let err = run_scout_file(&path, Engine::Wasmi, limits).unwrap_err();
+    assert!(
+        matches!(&err, ShardError::File(FileError::TooLarge { max: 64, path })
+            if path.ends_with("ees/ee.wasm")),
+        "{err}"
+    );
+
+    // A YAML file above the cap; sparse, so nothing is written.
+    let big = dir.path().join("big.yaml");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(MAX_SCOUT_YAML_BYTES + 1)
+        .unwrap();
+    let err = run_scout_file(&big, Engine::Wasmi, Limits::default()).unwrap_err();
+    assert!(
+        matches!(err, ShardError::File(FileError::TooLarge { max, .. }) if max == MAX_SCOUT_YAML_BYTES),
+        "{err}"
+    );
+
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("pipe.yaml");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let err = run_scout_file(&fifo, Engine::Wasmi, Limits::default()).unwrap_err();
+        assert!(
+            err.to_string().ends_with("is not a regular file (a FIFO)"),
+            "{err}"
+        );
+    }
 }

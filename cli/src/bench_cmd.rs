@@ -46,8 +46,8 @@ pub(crate) struct BlocksArgs {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     iterations: u32,
     /// Tick budget per block in the Wasm engines (default 10^13, which every fixture fits; the
-    /// slowest, CALLBlake2f_MaxRounds, takes minutes in wasmi).
-    #[arg(long, default_value_t = 10_000_000_000_000)]
+    /// slowest, CALLBlake2f_MaxRounds, takes minutes in wasmi; at least 1).
+    #[arg(long, default_value_t = 10_000_000_000_000, value_parser = crate::parse_max_ticks)]
     max_ticks: u64,
     /// Memory limit of the EE in MiB (default 4096: a few fixtures need up to 2.2 GB).
     #[arg(long, value_name = "MIB", default_value_t = 4096)]

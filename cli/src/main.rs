@@ -70,7 +70,7 @@ enum Suite {
 }
 
 /// A suite runner of the `ethtests` crate.
-type Runner = fn(&[PathBuf], &RunOptions) -> std::io::Result<Report>;
+type Runner = fn(&[PathBuf], &RunOptions) -> Result<Report, ethtests::RunError>;
 
 impl Suite {
     fn parts(&self) -> (&SuiteArgs, Runner) {
@@ -114,8 +114,9 @@ struct SuiteArgs {
     #[arg(long, default_value = "native", value_parser = ["native", "wasmi", "wasmtime"])]
     engine: String,
     /// Blockchain suite in a Wasm engine: the EE's tick budget per block (default: the host's,
-    /// 10^10). A block that needs more is rejected by the EE, as a shard would reject it.
-    #[arg(long)]
+    /// 10^10; at least 1). A block that needs more is rejected by the EE, as a shard would
+    /// reject it.
+    #[arg(long, value_parser = crate::parse_max_ticks)]
     max_ticks: Option<u64>,
     /// Blockchain suite in a Wasm engine: the EE's memory limit in MiB (default: the host's,
     /// 128). Blocks whose EVM memory outgrows it are rejected with "EE out of memory"; up to
@@ -130,9 +131,37 @@ struct SuiteArgs {
     /// rejected and why); in JSON as "tests".
     #[arg(short, long)]
     verbose: bool,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
+    /// Worker threads (default: one per core; at most four per core).
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<usize>,
+}
+
+/// `--threads` at most this many times the cores: the runners are CPU-bound, so threads beyond
+/// the cores only cost memory (a stack each, and in the blockchain suite a Wasm instance each);
+/// `--threads 100000` hung the machine in the pool's start-up.
+const THREADS_PER_CORE: usize = 4;
+
+/// `--max-ticks`: at least 1, since a budget of 0 rejects every block before it starts.
+pub(crate) fn parse_max_ticks(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("must be at least 1: a budget of 0 ticks rejects every block".into()),
+        Ok(ticks) => Ok(ticks),
+        Err(_) => Err(format!("{text:?} is not a number of ticks")),
+    }
+}
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let threads: usize = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of threads"))?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let max = cores.saturating_mul(THREADS_PER_CORE);
+    if threads == 0 || threads > max {
+        return Err(format!(
+            "must be between 1 and {max} ({THREADS_PER_CORE} per core, {cores} cores here)"
+        ));
+    }
+    Ok(threads)
 }
 
 fn parse_fork(name: &str) -> Result<SpecId, String> {
@@ -185,19 +214,20 @@ pub(crate) fn host_limits(
 }
 
 /// BlockchainTests natively or with every block validated by the EE in a Wasm engine, and with
-/// `--emit-yaml` every test written as Scout YAML on the way.
-fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Report> {
+/// `--emit-yaml` every test written as Scout YAML on the way. The error is the message to print.
+fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> Result<Report, String> {
     use chain::{EeInput, ImportContext};
 
     let wasm = match args.engine.as_str() {
         "native" => None,
         name => {
-            let engine: evm_ee_host::Engine = name.parse().map_err(std::io::Error::other)?;
-            let limits =
-                host_limits(args.max_ticks, args.max_memory).map_err(std::io::Error::other)?;
+            let engine: evm_ee_host::Engine = name
+                .parse()
+                .map_err(|e: evm_ee_host::HostError| e.to_string())?;
+            let limits = host_limits(args.max_ticks, args.max_memory)?;
             Some(
                 chain::WasmEngine::new(engine, ee_module::EE_WASM, limits)
-                    .map_err(std::io::Error::other)?,
+                    .map_err(|e| e.to_string())?,
             )
         }
     };
@@ -210,13 +240,9 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
                     (Some(_), Err(reason)) => Err(reason.to_string()),
                     (None, _) => ethtests::blockchain::execute_native(context, stateless),
                 };
-            let (report, written) = ethtests::scout_emit::run(
-                &args.paths,
-                options,
-                dir,
-                ee_module::EE_WASM,
-                &validate,
-            )?;
+            let (report, written) =
+                ethtests::scout_emit::run(&args.paths, options, dir, ee_module::EE_WASM, &validate)
+                    .map_err(|e| e.to_string())?;
             eprintln!(
                 "wrote {written} Scout YAML files and {} to {}",
                 ethtests::scout_emit::EE_FILE,
@@ -230,8 +256,11 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> std::io::Result<Rep
             &|_: &ethtests::FixtureFile, _: &str, test: &serde_json::Value| {
                 ethtests::blockchain::run_test_in_ee(ee, test)
             },
-        )?,
-        (None, None) => ethtests::blockchain::run(&args.paths, options)?,
+        )
+        .map_err(|e| e.to_string())?,
+        (None, None) => {
+            ethtests::blockchain::run(&args.paths, options).map_err(|e| e.to_string())?
+        }
     };
     if let Some(ee) = &wasm {
         let (blocks, ticks) = ee.totals();
@@ -309,7 +338,7 @@ fn run_suite(suite: Suite) -> ExitCode {
     let result = if matches!(suite, Suite::Blockchain(_)) {
         run_blockchain(args, &options)
     } else {
-        runner(&args.paths, &options)
+        runner(&args.paths, &options).map_err(|e| e.to_string())
     };
     let report = match result {
         Ok(report) => report,

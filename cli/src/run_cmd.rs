@@ -15,8 +15,8 @@ pub(crate) struct RunArgs {
     /// The Wasm engine: wasmi (interpreter) or wasmtime (compiler, when built in).
     #[arg(long, default_value = "wasmi", value_parser = parse_engine)]
     engine: Engine,
-    /// Tick budget per block (default: the host's safe default, 10^10).
-    #[arg(long)]
+    /// Tick budget per block (default: the host's safe default, 10^10; at least 1).
+    #[arg(long, value_parser = crate::parse_max_ticks)]
     max_ticks: Option<u64>,
     /// Memory limit of the EE in MiB (default: the host's, 128; at most 4096).
     #[arg(long, value_name = "MIB")]

@@ -25,11 +25,17 @@ pub(crate) struct InspectArgs {
     json: bool,
 }
 
+/// Largest witness file read, in bytes. A block's witness is megabytes (the largest Scout YAML
+/// that `--emit-yaml` writes, every block's blob in hex, is 6.3 MB), and JSON from a node spells
+/// it in hex at twice the size; 256 MiB leaves room for that while a wrong path (a disk image, a
+/// file still growing) is refused before it fills memory.
+pub(crate) const MAX_WITNESS_FILE_BYTES: u64 = 256 << 20;
+
 pub(crate) fn inspect(args: &InspectArgs) -> ExitCode {
-    let bytes = match std::fs::read(&args.file) {
+    let bytes = match evm_ee_host::read_file_bounded(&args.file, MAX_WITNESS_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(error) => {
-            eprintln!("error: cannot read {}: {error}", args.file.display());
+            eprintln!("error: {error}");
             return ExitCode::from(2);
         }
     };

@@ -27,7 +27,9 @@ use serde_json::Value;
 
 use crate::report::TestLog;
 use crate::state::parse_pre;
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
+use crate::{
+    CaseResult, FixtureFile, Outcome, Report, RunError, RunOptions, read_tests, run_files,
+};
 use chain::{Chain, ImportContext, Rejection};
 use fixture::{FixtureBlock, short};
 
@@ -39,7 +41,7 @@ impl<F> Engine for F where F: Fn(ImportContext<'_>) -> Result<InMemoryState, Str
 
 /// Runs every blockchain test under `paths` (files or folders, recursively) with the native
 /// engine.
-pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
+pub fn run(paths: &[PathBuf], options: &RunOptions) -> Result<Report, RunError> {
     let stateless = options.stateless;
     run_with(paths, options, &|context: ImportContext<'_>| {
         execute_native(context, stateless)
@@ -51,7 +53,7 @@ pub fn run_with<E: Engine>(
     paths: &[PathBuf],
     options: &RunOptions,
     engine: &E,
-) -> std::io::Result<Report> {
+) -> Result<Report, RunError> {
     run_tests(paths, options, &|_: &FixtureFile, _: &str, test: &Value| {
         run_test_with(test, engine)
     })
@@ -60,7 +62,11 @@ pub fn run_with<E: Engine>(
 /// Runs every blockchain test under `paths` through `run_one(file, test name, test)`, files and
 /// tests in parallel; the building block of [`run_with`], `--emit-yaml` and `bench blocks`, which
 /// wrap the engine per test. With `options.verbose` the report keeps every test's block log.
-pub fn run_tests<T>(paths: &[PathBuf], options: &RunOptions, run_one: &T) -> std::io::Result<Report>
+pub fn run_tests<T>(
+    paths: &[PathBuf],
+    options: &RunOptions,
+    run_one: &T,
+) -> Result<Report, RunError>
 where
     T: Fn(&FixtureFile, &str, &Value) -> TestRun + Sync,
 {

@@ -17,9 +17,9 @@ pub mod state;
 pub mod transaction;
 pub mod trie;
 
-pub use files::{FixtureFile, collect_json_files};
+pub use files::{FixtureFile, RunError, collect_json_files};
 pub use report::{CaseResult, Failure, ForkCounts, Outcome, Report, TestLog};
-pub use runner::{FixtureFileError, read_tests, run_files};
+pub use runner::{FixtureFileError, MAX_FIXTURE_BYTES, read_tests, run_files};
 
 /// Called as files finish, to drive a progress bar: `start(total files)` once, then `file_done()`.
 pub trait Progress: Send + Sync {

@@ -15,7 +15,9 @@ use rlp::RlpStream;
 use serde_json::Value;
 use witness::rlp::{self as strict, RlpError};
 
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
+use crate::{
+    CaseResult, FixtureFile, Outcome, Report, RunError, RunOptions, read_tests, run_files,
+};
 
 /// Deeper nesting than this is rejected rather than risking the stack on hostile input.
 const MAX_DEPTH: usize = 1024;
@@ -28,7 +30,7 @@ enum Item {
 }
 
 /// Runs every RLP test case under `paths` (files or folders, recursively).
-pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
+pub fn run(paths: &[PathBuf], options: &RunOptions) -> Result<Report, RunError> {
     Ok(Report::from_results(
         "rlp",
         run_files(paths, options, run_file)?,
@@ -120,17 +122,31 @@ fn expected_item(value: &Value) -> Result<Item, String> {
     }
 }
 
-/// A decimal of any size as minimal big-endian bytes.
+/// Most significant decimal digits a `#` big integer may have. RLPTests' largest is 2^256, 78
+/// digits; the conversion is quadratic in the digits (300,000 of them took 18 s), so longer
+/// numbers are refused before it, after a linear check of the digits.
+const MAX_DECIMAL_DIGITS: usize = 78;
+
+/// A decimal of at most [`MAX_DECIMAL_DIGITS`] significant digits as minimal big-endian bytes.
 fn decimal_to_bytes(decimal: &str) -> Result<Vec<u8>, String> {
     if decimal.is_empty() {
         return Err("empty big integer".into());
     }
+    if let Some(c) = decimal.chars().find(|c| !c.is_ascii_digit()) {
+        return Err(format!("bad decimal digit {c:?} in #{}", preview(decimal)));
+    }
+    let significant = decimal.trim_start_matches('0');
+    if significant.len() > MAX_DECIMAL_DIGITS {
+        return Err(format!(
+            "big integer #{} has {} digits, more than the {MAX_DECIMAL_DIGITS} of 2^256",
+            preview(decimal),
+            significant.len()
+        ));
+    }
     // Little-endian base-256 digits, times ten plus the next decimal digit each step.
     let mut le: Vec<u8> = Vec::new();
-    for c in decimal.chars() {
-        let mut carry = c
-            .to_digit(10)
-            .ok_or_else(|| format!("bad decimal digit {c:?} in #{decimal}"))?;
+    for digit in significant.bytes() {
+        let mut carry = u32::from(digit - b'0');
         for byte in &mut le {
             let v = u32::from(*byte) * 10 + carry;
             *byte = (v & 0xff) as u8;
@@ -142,6 +158,15 @@ fn decimal_to_bytes(decimal: &str) -> Result<Vec<u8>, String> {
     }
     le.reverse();
     Ok(minimal_be(&le))
+}
+
+/// The start of a fixture's number, for a message that stays short whatever its length.
+fn preview(decimal: &str) -> String {
+    const SHOWN: usize = 20;
+    match decimal.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}...", &decimal[..end]),
+        None => decimal.to_string(),
+    }
 }
 
 fn minimal_be(bytes: &[u8]) -> Vec<u8> {
@@ -218,6 +243,29 @@ mod tests {
         expected.extend([0; 32]);
         assert_eq!(decimal_to_bytes(two_256), Ok(expected));
         assert!(decimal_to_bytes("12a").is_err());
+        // Leading zeros are not significant.
+        let padded = format!("{}{two_256}", "0".repeat(300_000));
+        assert_eq!(decimal_to_bytes(&padded), decimal_to_bytes(two_256));
+        // 10^78 - 1, the largest accepted, needs 33 bytes.
+        assert_eq!(decimal_to_bytes(&"9".repeat(78)).unwrap().len(), 33);
+    }
+
+    /// 300,000 digits are refused by their count, before the quadratic conversion (18 s before),
+    /// and the message does not repeat them.
+    #[test]
+    fn a_huge_big_integer_is_refused_by_its_digit_count() {
+        let error = decimal_to_bytes(&"9".repeat(300_000)).unwrap_err();
+        assert_eq!(
+            error,
+            "big integer #99999999999999999999... has 300000 digits, more than the 78 of 2^256"
+        );
+        let error = decimal_to_bytes(&format!("{}x", "1".repeat(300_000))).unwrap_err();
+        assert_eq!(error, "bad decimal digit 'x' in #11111111111111111111...");
+        let test = serde_json::json!({"in": format!("#{}", "9".repeat(300_000)), "out": "0x80"});
+        assert!(matches!(
+            run_case(&test),
+            Err(reason) if reason.contains("has 300000 digits")
+        ));
     }
 
     #[test]

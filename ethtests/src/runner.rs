@@ -7,14 +7,20 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::{CaseResult, FixtureFile, Outcome, RunOptions, collect_json_files};
+use crate::{CaseResult, FixtureFile, Outcome, RunError, RunOptions, collect_json_files};
+
+/// Largest fixture file read, in bytes. The largest of ethereum/tests and legacytests is 2.8 MB
+/// (`BlockchainTests/GeneralStateTests/stPreCompiledContracts/idPrecomps.json`); 64 MiB leaves
+/// room for larger suites while a file that is no fixture (a disk image named `.json`, a file
+/// still growing) is refused before it fills memory, once per worker thread.
+pub const MAX_FIXTURE_BYTES: u64 = 64 << 20;
 
 /// Why a fixture file gives no tests.
 #[derive(Debug, thiserror::Error)]
 pub enum FixtureFileError {
-    /// The file cannot be read.
-    #[error("cannot read: {0}")]
-    Read(#[from] std::io::Error),
+    /// The file cannot be read, is not a regular file, or is larger than [`MAX_FIXTURE_BYTES`].
+    #[error(transparent)]
+    Read(#[from] evm_ee_host::FileError),
     /// The file is not JSON.
     #[error("not JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -25,11 +31,12 @@ pub enum FixtureFileError {
 
 /// Runs `run_file` on every fixture file under `paths` (files or folders, recursively), files in
 /// parallel, telling `options`' progress reporter as files finish. Results keep the files' order.
+/// Paths that hold no fixture file at all are [`RunError::NoFixtures`].
 pub fn run_files<T, F>(
     paths: &[PathBuf],
     options: &RunOptions,
     run_file: F,
-) -> std::io::Result<Vec<T>>
+) -> Result<Vec<T>, RunError>
 where
     T: Send,
     F: Fn(&FixtureFile, &RunOptions) -> Vec<T> + Sync,
@@ -46,10 +53,12 @@ where
         .collect())
 }
 
-/// The tests of one fixture file by name, in name order.
+/// The tests of one fixture file by name, in name order. The file is read with
+/// [`evm_ee_host::read_file_bounded`]: a FIFO or a device named `.json` is a failed case, not a
+/// run that hangs or never ends.
 pub fn read_tests(file: &FixtureFile) -> Result<Map<String, Value>, FixtureFileError> {
-    let text = std::fs::read_to_string(&file.path)?;
-    match serde_json::from_str(&text)? {
+    let bytes = evm_ee_host::read_file_bounded(&file.path, MAX_FIXTURE_BYTES)?;
+    match serde_json::from_slice(&bytes)? {
         Value::Object(tests) => Ok(tests),
         _ => Err(FixtureFileError::NotAnObject),
     }
@@ -65,5 +74,73 @@ impl CaseResult {
             index: String::new(),
             outcome: Outcome::Failed(error.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(path: PathBuf) -> FixtureFile {
+        FixtureFile {
+            display: path.display().to_string(),
+            path,
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_among_the_fixtures_is_a_failed_case_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.json");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::write(dir.path().join("ok.json"), r#"{"t": {}}"#).unwrap();
+        let results = run_files(
+            &[dir.path().to_owned()],
+            &RunOptions::default(),
+            |file, _| match read_tests(file) {
+                Ok(tests) => vec![(file.display.clone(), Ok(tests.len()))],
+                Err(error) => vec![(file.display.clone(), Err(error.to_string()))],
+            },
+        )
+        .unwrap();
+        assert_eq!(results[0], ("ok.json".to_string(), Ok(1)));
+        let (name, outcome) = &results[1];
+        assert_eq!(name, "pipe.json");
+        let error = outcome.as_ref().unwrap_err();
+        assert!(error.ends_with("is not a regular file (a FIFO)"), "{error}");
+    }
+
+    #[test]
+    fn a_file_above_the_cap_is_refused_before_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.json");
+        let file = std::fs::File::create(&path).unwrap();
+        // Sparse: the size is on the metadata, no bytes are written.
+        file.set_len(MAX_FIXTURE_BYTES + 1).unwrap();
+        let error = read_tests(&fixture(path)).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                FixtureFileError::Read(evm_ee_host::FileError::TooLarge { max, .. })
+                    if max == MAX_FIXTURE_BYTES
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn json_that_is_not_an_object_of_tests() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.json");
+        std::fs::write(&path, "[1, 2]").unwrap();
+        assert!(matches!(
+            read_tests(&fixture(path)),
+            Err(FixtureFileError::NotAnObject)
+        ));
     }
 }

@@ -22,7 +22,7 @@ use chain::{EeInput, ImportContext};
 
 use crate::blockchain::recorded::{EeBlock, run_test_recording};
 use crate::blockchain::{TestRun, run_tests};
-use crate::{FixtureFile, Outcome, Report, RunOptions};
+use crate::{FixtureFile, Outcome, Report, RunError, RunOptions};
 
 /// The EE module's file name inside the output folder.
 pub const EE_FILE: &str = "ee.wasm";
@@ -39,15 +39,19 @@ pub fn run<F>(
     dir: &Path,
     ee_wasm: &[u8],
     engine: &F,
-) -> std::io::Result<(Report, usize)>
+) -> Result<(Report, usize), RunError>
 where
     F: Fn(ImportContext<'_>, Result<&EeInput, &str>) -> Result<InMemoryState, String> + Sync,
 {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|source| RunError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
     let ee_path = dir.join(EE_FILE);
-    std::fs::write(&ee_path, ee_wasm)
-        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", ee_path.display())))?;
+    std::fs::write(&ee_path, ee_wasm).map_err(|source| RunError::Io {
+        path: ee_path.clone(),
+        source,
+    })?;
     let written = AtomicUsize::new(0);
     let report = run_tests(
         paths,

@@ -18,13 +18,15 @@ use stateless::{RecordingState, WitnessState, generate_witness};
 
 use crate::json::{self, FieldError};
 use crate::report::SizeStats;
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
+use crate::{
+    CaseResult, FixtureFile, Outcome, Report, RunError, RunOptions, read_tests, run_files,
+};
 
 /// State tests use chain id 1.
 const CHAIN_ID: u64 = 1;
 
 /// Runs every state test case under `paths` (files or folders, recursively).
-pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
+pub fn run(paths: &[PathBuf], options: &RunOptions) -> Result<Report, RunError> {
     let results = run_files(paths, options, run_file)?;
     let sizes: Vec<usize> = results.iter().filter_map(|(_, size)| *size).collect();
     let mut report =

@@ -13,13 +13,15 @@ use primitive_types::{H160, H256};
 use serde_json::Value;
 
 use crate::json;
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
+use crate::{
+    CaseResult, FixtureFile, Outcome, Report, RunError, RunOptions, read_tests, run_files,
+};
 
 /// The chain the fixtures are signed for.
 const CHAIN_ID: u64 = 1;
 
 /// Runs every test of every fixture file under `paths` (suite name `transaction`).
-pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
+pub fn run(paths: &[PathBuf], options: &RunOptions) -> Result<Report, RunError> {
     Ok(Report::from_results(
         "transaction",
         run_files(paths, options, run_file)?,

@@ -17,10 +17,12 @@ use std::path::PathBuf;
 use primitive_types::H256;
 use serde_json::Value;
 
-use crate::{CaseResult, FixtureFile, Outcome, Report, RunOptions, read_tests, run_files};
+use crate::{
+    CaseResult, FixtureFile, Outcome, Report, RunError, RunOptions, read_tests, run_files,
+};
 
 /// Runs every trie test case under `paths` (files or folders, recursively).
-pub fn run(paths: &[PathBuf], options: &RunOptions) -> std::io::Result<Report> {
+pub fn run(paths: &[PathBuf], options: &RunOptions) -> Result<Report, RunError> {
     Ok(Report::from_results(
         "trie",
         run_files(paths, options, run_file)?,

@@ -4,7 +4,7 @@
 
 use alloc::vec::Vec;
 use evm::interpreter::runtime::{GasState, RuntimeBackend, RuntimeConfig, RuntimeState};
-use evm::interpreter::{Control, ExitError, Machine, Opcode};
+use evm::interpreter::{Control, ExitError, ExitException, Machine, Opcode, Stack};
 use evm::standard::{Config, GasometerState, InvokerState, TransactArgs};
 use evm::{GasMutState, MergeStrategy};
 use primitive_types::{H160, H256, U256};
@@ -214,7 +214,14 @@ fn eip1283_sstore(original: H256, current: H256, new: H256) -> (u64, i64) {
     (SLOAD_GAS, refund)
 }
 
-/// The gas half of the etable: the `evm` gasometer, except SSTORE under EIP-1283.
+/// Largest memory one call frame may expand to, in bytes: 2^32 - 1, what the 32-bit Wasm EE can
+/// address (its `evm` gasometer refuses an end beyond `usize::MAX` as out of gas) and revm's
+/// limit. The `evm` crate's own limit is `usize::MAX` natively, so a transaction with the gas for
+/// 8 GiB of memory (about 1.4 * 10^14) made the host allocate it, and abort when it could not.
+pub const MEMORY_LIMIT: u64 = u32::MAX as u64;
+
+/// The gas half of the etable: the `evm` gasometer, except SSTORE under EIP-1283, with memory
+/// expansion past [`MEMORY_LIMIT`] out of gas.
 pub(crate) fn eval_gas<H, Tr>(
     machine: &mut Machine<FrameState<'_>>,
     handler: &mut H,
@@ -242,10 +249,10 @@ where
         && !machine.state.inner.gasometer.is_static
         && machine.stack.len() >= 2;
     if !is_eip1283_sstore {
-        return evm::standard::eval_gasometer(machine, handler, position);
+        return eval_gasometer(machine, handler, position, opcode);
     }
     let (Ok(index), Ok(value)) = (machine.stack.peek(0), machine.stack.peek(1)) else {
-        return evm::standard::eval_gasometer(machine, handler, position);
+        return eval_gasometer(machine, handler, position, opcode);
     };
     let address = machine.state.inner.runtime.context.address;
     let index = u256_to_h256(index);
@@ -261,6 +268,70 @@ where
     Control::NoAction
 }
 
+/// The `evm` gasometer, then the memory limit: an opcode whose expansion the gasometer charged
+/// (its stack is as the gasometer read it) but which would reach past [`MEMORY_LIMIT`] halts out
+/// of gas instead of running, so the memory is never allocated. Checked only after the gasometer
+/// accepted the opcode, so that its own verdicts (invalid opcode, stack underflow, out of gas)
+/// come first, as the EE's.
+fn eval_gasometer<H, Tr>(
+    machine: &mut Machine<FrameState<'_>>,
+    handler: &mut H,
+    position: usize,
+    opcode: Option<Opcode>,
+) -> Control<Tr>
+where
+    H: RuntimeBackend,
+{
+    let control = evm::standard::eval_gasometer(machine, handler, position);
+    if matches!(control, Control::NoAction)
+        && opcode.is_some_and(|opcode| expands_past_limit(opcode, &machine.stack))
+    {
+        machine.state.inner.gasometer.oog();
+        return Control::Exit(Err(ExitException::OutOfGas.into()));
+    }
+    control
+}
+
+/// Whether `opcode` would touch memory at or past [`MEMORY_LIMIT`]: a range of non-zero length
+/// ending beyond it.
+fn expands_past_limit(opcode: Opcode, stack: &Stack) -> bool {
+    memory_ranges(opcode, stack).is_some_and(|ranges| {
+        ranges.iter().any(|&(offset, len)| {
+            !len.is_zero() && offset.saturating_add(len) > U256::from(MEMORY_LIMIT)
+        })
+    })
+}
+
+/// The memory ranges (offset, length) `opcode` touches, read from the stack before it runs:
+/// the operands the `evm` gasometer charges memory expansion for (`dynamic_opcode_cost` in
+/// `evm::standard::gasometer`, whose table is private), in the same order.
+fn memory_ranges(opcode: Opcode, stack: &Stack) -> Option<[(U256, U256); 2]> {
+    let peek = |n| stack.peek(n).ok();
+    let none = (U256::zero(), U256::zero());
+    let one = |offset: usize, len: usize| Some([(peek(offset)?, peek(len)?), none]);
+    match opcode {
+        Opcode::SHA3
+        | Opcode::RETURN
+        | Opcode::REVERT
+        | Opcode::LOG0
+        | Opcode::LOG1
+        | Opcode::LOG2
+        | Opcode::LOG3
+        | Opcode::LOG4 => one(0, 1),
+        Opcode::MCOPY => Some([(peek(0)?.max(peek(1)?), peek(2)?), none]),
+        Opcode::CODECOPY | Opcode::CALLDATACOPY | Opcode::RETURNDATACOPY => one(0, 2),
+        Opcode::EXTCODECOPY => one(1, 3),
+        Opcode::MLOAD | Opcode::MSTORE => Some([(peek(0)?, U256::from(32)), none]),
+        Opcode::MSTORE8 => Some([(peek(0)?, U256::one()), none]),
+        Opcode::CREATE | Opcode::CREATE2 => one(1, 2),
+        Opcode::CALL | Opcode::CALLCODE => Some([(peek(3)?, peek(4)?), (peek(5)?, peek(6)?)]),
+        Opcode::DELEGATECALL | Opcode::STATICCALL => {
+            Some([(peek(2)?, peek(3)?), (peek(4)?, peek(5)?)])
+        }
+        _ => None,
+    }
+}
+
 fn u256_to_h256(value: U256) -> H256 {
     let mut bytes = [0u8; 32];
     value.to_big_endian(&mut bytes);
@@ -270,6 +341,47 @@ fn u256_to_h256(value: U256) -> H256 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stack holding `items`, the last one on top.
+    fn stack(items: &[u64]) -> Stack {
+        let mut stack = Stack::new(1024);
+        for &item in items {
+            stack.push(U256::from(item)).unwrap();
+        }
+        stack
+    }
+
+    #[test]
+    fn memory_limit_boundary() {
+        let limit = MEMORY_LIMIT;
+        // MSTORE(offset, value): the offset is on top. The last byte it may touch is 2^32 - 2.
+        assert!(!expands_past_limit(
+            Opcode::MSTORE,
+            &stack(&[7, limit - 32])
+        ));
+        assert!(expands_past_limit(Opcode::MSTORE, &stack(&[7, limit - 31])));
+        assert!(!expands_past_limit(
+            Opcode::MSTORE8,
+            &stack(&[7, limit - 1])
+        ));
+        assert!(expands_past_limit(Opcode::MSTORE8, &stack(&[7, limit])));
+        // RETURN(offset, len): zero length touches nothing, wherever it points.
+        assert!(!expands_past_limit(Opcode::RETURN, &stack(&[0, u64::MAX])));
+        assert!(!expands_past_limit(Opcode::RETURN, &stack(&[limit, 0])));
+        assert!(expands_past_limit(Opcode::RETURN, &stack(&[limit + 1, 0])));
+        // MCOPY(dst, src, len): the farther of the two ranges counts.
+        assert!(expands_past_limit(Opcode::MCOPY, &stack(&[1, limit, 0])));
+        // CALL(gas, to, value, in_offset, in_len, out_offset, out_len): the output range too.
+        let call = |out_offset| stack(&[1, out_offset, 0, 0, 0, 0, 0]);
+        assert!(!expands_past_limit(Opcode::CALL, &call(limit - 1)));
+        assert!(expands_past_limit(Opcode::CALL, &call(limit)));
+        // Opcodes without memory operands, and a short stack (the gasometer's to report).
+        assert!(!expands_past_limit(
+            Opcode::ADD,
+            &stack(&[u64::MAX, u64::MAX])
+        ));
+        assert!(!expands_past_limit(Opcode::MSTORE, &stack(&[])));
+    }
 
     fn h(v: u64) -> H256 {
         u256_to_h256(U256::from(v))

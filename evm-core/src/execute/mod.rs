@@ -23,6 +23,7 @@ use evm::standard::{
 use primitive_types::{H160, U256};
 
 pub use env::{BlockEnv, GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_BLOBS_PER_TX, fake_exponential};
+pub use frame::MEMORY_LIMIT;
 pub use system::{SystemCall, SystemCallOutcome, system_call};
 
 use crate::logs::Log;
@@ -375,4 +376,88 @@ fn collect_changes<S: State>(
         );
     }
     changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::precompiles::NativePrecompiles;
+    use crate::state::{InMemoryAccount, InMemoryState};
+    use crate::tx::TxType;
+
+    const CALLER: H160 = H160([0xca; 20]);
+    const CONTRACT: H160 = H160([0xc0; 20]);
+
+    /// Runs `code` as the callee of a Cancun call with `gas_limit` and free gas.
+    fn call_with_gas(code: &[u8], gas_limit: u64) -> TxOutcome {
+        let mut accounts = BTreeMap::new();
+        accounts.insert(CALLER, InMemoryAccount::default());
+        accounts.insert(
+            CONTRACT,
+            InMemoryAccount {
+                code: code.to_vec(),
+                ..Default::default()
+            },
+        );
+        let mut state = InMemoryState::new(accounts);
+        let block = BlockEnv {
+            number: 1,
+            coinbase: H160::zero(),
+            timestamp: 1,
+            difficulty: U256::zero(),
+            prevrandao: Some(primitive_types::H256::zero()),
+            gas_limit: u64::MAX,
+            base_fee: U256::zero(),
+            excess_blob_gas: Some(0),
+            chain_id: 1,
+        };
+        let tx = TxEnv {
+            tx_type: TxType::Legacy,
+            caller: CALLER,
+            nonce: 0,
+            gas_limit,
+            gas_price: GasPrice::Legacy(U256::zero()),
+            kind: TxKind::Call(CONTRACT),
+            value: U256::zero(),
+            data: Vec::new(),
+            access_list: Vec::new(),
+            max_fee_per_blob_gas: U256::zero(),
+            blob_versioned_hashes: Vec::new(),
+        };
+        transact(
+            &mut state,
+            &block,
+            SpecId::Cancun,
+            &NativePrecompiles,
+            &tx,
+            BlockGasLeft::whole_block(&block),
+        )
+        .unwrap()
+    }
+
+    /// PUSH1 0x2a, PUSH5 `offset`, MSTORE, STOP.
+    fn mstore_at(offset: u64) -> Vec<u8> {
+        let mut code = vec![0x60, 0x2a, 0x64];
+        code.extend_from_slice(&offset.to_be_bytes()[3..]);
+        code.extend_from_slice(&[0x52, 0x00]);
+        code
+    }
+
+    /// With gas for it (8 GiB of memory costs about 1.4 * 10^14 gas, 2^50 is more), MSTORE at
+    /// 8 GiB is out of gas at the memory limit, as in the 32-bit EE, instead of having the host
+    /// allocate 8 GiB or abort trying.
+    #[test]
+    fn memory_past_the_limit_is_out_of_gas_whatever_the_gas() {
+        let gas_limit = 1 << 50;
+        let outcome = call_with_gas(&mstore_at(8 << 30), gas_limit);
+        assert!(!outcome.success);
+        assert_eq!(
+            outcome.gas_used, gas_limit,
+            "an exceptional halt uses all gas"
+        );
+        // Within the limit the same code runs: 21,000 + 3 + 3 + 3 + memory for one word.
+        let outcome = call_with_gas(&mstore_at(0), 100_000);
+        assert!(outcome.success);
+        assert_eq!(outcome.gas_used, 21_000 + 9 + 3);
+    }
 }
