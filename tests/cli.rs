@@ -378,6 +378,25 @@ fn witness_inspect_refuses_what_is_not_a_witness_file_before_reading_it() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// A Scout YAML file nested 100,000 deep (200 KB) kept the parser busy for 40 s before it
+/// failed; `evm-ee run` now refuses it before parsing, naming the limit.
+#[test]
+fn run_refuses_deeply_nested_yaml_before_parsing() {
+    let dir = scratch_dir("deep-yaml");
+    let yaml = dir.join("deep.yaml");
+    let depth = 100_000;
+    let text = format!("beacon_state: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+    std::fs::write(&yaml, text).unwrap();
+    let output = evm_ee(&["run", yaml.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("deep.yaml: YAML nested more than 64 levels deep at line 1"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
 /// Blocks validated inside the EE, in wasmi: the EE accepts the valid ones and reports its ticks.
 #[test]
 fn blockchain_tests_pass_inside_the_ee_in_wasmi() {

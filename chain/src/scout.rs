@@ -125,7 +125,7 @@ pub enum ScoutFormatError {
     #[error("{0}")]
     Syntax(String),
     /// Nested deeper than [`MAX_YAML_DEPTH`]; refused before parsing.
-    #[error("YAML nested more than {limit} levels deep at line {line}; a Scout test needs four")]
+    #[error("YAML nested more than {limit} levels deep at line {line}; Scout tests nest three")]
     TooDeep {
         /// The limit, [`MAX_YAML_DEPTH`].
         limit: usize,

@@ -3,7 +3,7 @@
 //! serde_norway's parser (libyaml's scanner, ported to Rust as `unsafe-libyaml-norway`) takes
 //! time quadratic in the nesting of flow collections: `beacon_state: [[[...]]]` 100,000 deep
 //! (200 KB) keeps it busy for 40 s, and its recursion limit only applies after the whole
-//! document has been loaded. A Scout test nests three or four levels, so [`check`] refuses a
+//! document has been loaded. A Scout test nests three levels, so [`check`] refuses a
 //! text nested deeper than a limit before parsing starts.
 //!
 //! The pass makes libyaml's token decisions (its `scanner.rs`: where a comment, a quoted, block or
