@@ -58,12 +58,12 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
     }
 
     // The parent, the rules and the parent's total difficulty must be the ones the pre-state
-    // commits to.
+    // commits to. The parent is the block's `parent_hash`, so this comes before looking for its
+    // header: a block naming another parent builds on another head whatever the witness holds
+    // (a pre-state mismatch), and only a block on the committed head can lack its parent header
+    // (a witness gap). In the other order the witness would choose between the two.
     let chain_config_hash = blob.chain_config.hash();
     let parent_total_difficulty = U256::from_big_endian(&blob.parent_total_difficulty);
-    let parent = headers
-        .get(&block.header.parent_hash)
-        .ok_or(EeError::MissingParent(block.header.parent_hash))?;
     let expected = ee_state(
         block.header.parent_hash,
         chain_config_hash,
@@ -75,6 +75,9 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
             expected: H256(expected),
         });
     }
+    let parent = headers
+        .get(&block.header.parent_hash)
+        .ok_or(EeError::MissingParent(block.header.parent_hash))?;
 
     // Ancestors, parent last, as far back as the witness's headers chain.
     let mut ancestors: Vec<Header> = Vec::new();
@@ -132,4 +135,84 @@ pub fn validate_block_data(pre_state: [u8; 32], blob_bytes: &[u8]) -> Result<Val
         deposits,
         gas_used: outcome.gas_used,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blob::{ChainConfig, ForkActivation};
+    use crate::block_witness::Witness;
+    use crate::error::RejectionKind;
+    use alloc::vec;
+    use evm_core::SpecId;
+    use evm_core::logs::Bloom;
+
+    /// A block on `parent_hash` with no parent header in its witness, as a blob.
+    fn orphan_blob(parent_hash: H256) -> (BlockDataBlob, H256) {
+        let header = Header {
+            parent_hash,
+            ommers_hash: H256::zero(),
+            beneficiary: H160::zero(),
+            state_root: H256::zero(),
+            transactions_root: H256::zero(),
+            receipts_root: H256::zero(),
+            logs_bloom: Bloom::default(),
+            difficulty: U256::one(),
+            number: 1,
+            gas_limit: 5000,
+            gas_used: 0,
+            timestamp: 1,
+            extra_data: vec![],
+            mix_hash: H256::zero(),
+            nonce: [0; 8],
+            base_fee_per_gas: None,
+            withdrawals_root: None,
+            blob_gas_used: None,
+            excess_blob_gas: None,
+            parent_beacon_block_root: None,
+        };
+        let block = Block {
+            header,
+            transactions: vec![],
+            ommers: vec![],
+            withdrawals: None,
+        };
+        let chain_config = ChainConfig {
+            chain_id: 1,
+            forks: vec![(SpecId::Frontier, ForkActivation::Block(0))],
+            deposit_contract: None,
+            dao_fork_block: None,
+        };
+        let config_hash = chain_config.hash();
+        let blob = BlockDataBlob {
+            chain_config,
+            parent_total_difficulty: [0; 32],
+            block: block.encode(),
+            witness: Witness::default(),
+        };
+        (blob, config_hash)
+    }
+
+    #[test]
+    fn a_block_on_another_parent_is_a_pre_state_mismatch_whatever_the_witness_holds() {
+        let head = H256::repeat_byte(1);
+        let (blob, config_hash) = orphan_blob(H256::repeat_byte(2));
+        let pre_state = ee_state(head, config_hash, U256::zero());
+        let error = validate_block_data(pre_state, &blob.encode()).unwrap_err();
+        assert!(matches!(error, EeError::PreStateMismatch { .. }), "{error}");
+        assert_eq!(error.kind(), RejectionKind::PreStateMismatch);
+    }
+
+    #[test]
+    fn a_block_on_the_committed_head_without_its_header_is_a_witness_gap() {
+        let head = H256::repeat_byte(1);
+        let (blob, config_hash) = orphan_blob(head);
+        let pre_state = ee_state(head, config_hash, U256::zero());
+        let error = validate_block_data(pre_state, &blob.encode()).unwrap_err();
+        assert!(
+            matches!(error, EeError::MissingParent(h) if h == head),
+            "{error}"
+        );
+        assert_eq!(error.kind(), RejectionKind::WitnessGap);
+    }
 }
