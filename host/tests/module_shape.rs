@@ -19,7 +19,7 @@ fn the_ee_and_the_precompile_modules_are_well_inside_the_limits() {
     for (name, wasm) in modules {
         let shape = instrumented_shape(wasm, &limits).unwrap();
         println!(
-            "{name}: {} bytes instrumented, {} functions, {} globals; per function at most {} locals, {} operands, depth {}, {} body bytes, {} regions; {} regions in all",
+            "{name}: {} bytes instrumented, {} functions, {} globals; per function at most {} locals, {} operands, depth {}, {} body bytes, {} regions; {} regions and {} locals in all",
             shape.module_bytes,
             shape.functions.len(),
             shape.globals,
@@ -29,6 +29,7 @@ fn the_ee_and_the_precompile_modules_are_well_inside_the_limits() {
             shape.max(|f| f.body_bytes),
             shape.max(|f| f.regions),
             shape.total_regions(),
+            shape.total_locals(),
         );
         // Three quarters of each limit at most: room for the EE to grow before the limits need
         // a look.
@@ -58,6 +59,14 @@ fn the_ee_and_the_precompile_modules_are_well_inside_the_limits() {
         );
         assert!(
             shape.module_bytes <= shape_limits::MAX_MODULE_BYTES / 4 * 3,
+            "{name}"
+        );
+        assert!(
+            shape.functions.len() <= shape_limits::MAX_FUNCTIONS / 4 * 3,
+            "{name}"
+        );
+        assert!(
+            shape.total_locals() <= shape_limits::MAX_TOTAL_LOCALS / 4 * 3,
             "{name}"
         );
     }
@@ -119,12 +128,46 @@ fn deep_nesting_is_refused_at_load() {
 
 #[test]
 fn too_many_regions_in_one_function_is_refused_at_load() {
-    // Each `br_if` ends a region: 9,000 of them would take wasmtime seconds to compile.
+    // Each `br_if` ends a region: 9,000 of them in one function.
     let body = format!(
         "(local i32) (block {})",
         "(br_if 0 (local.get 0))".repeat(9_000)
     );
     assert_limit(refused(&common::ee(&body, "")), "metering regions");
+}
+
+/// The module-wide totals, each of which costs wasmtime compile time however it is split into
+/// functions: regions, functions, locals and bytes.
+#[test]
+fn module_totals_past_the_limits_are_refused_at_load() {
+    let functions = |count: usize, body: &str| -> String {
+        (0..count).map(|i| format!("(func $x{i} {body})")).collect()
+    };
+    // 7 x 8,000 regions: each function within its own limit, 56,000 in all.
+    let regions = functions(
+        7,
+        &format!(
+            "(local i32) (block {})",
+            "(br_if 0 (local.get 0))".repeat(8_000)
+        ),
+    );
+    assert_limit(
+        refused(&common::ee("", &regions)),
+        "metering regions in all",
+    );
+    assert_limit(
+        refused(&common::ee("", &functions(10_001, ""))),
+        "functions",
+    );
+    // 100 functions of 4,000 locals: three bytes each, 400,000 locals to zero.
+    let locals = functions(100, &format!("(local {})", "i64 ".repeat(4_000)));
+    assert_limit(refused(&common::ee("", &locals)), "locals in all");
+    // Eight functions under the body limit: about 7 MB of code.
+    let big = functions(8, &"(drop (i64.const 0x7fffffffffffffff))".repeat(80_000));
+    assert_limit(
+        refused(&common::ee("", &big)),
+        "bytes after instrumentation",
+    );
 }
 
 #[test]

@@ -9,9 +9,10 @@
 //! the host accepts is compiled and run by both alike; a module outside them is refused at load
 //! with the limit named, never a verdict that depends on the engine.
 //!
-//! They also bound compile time: wasmtime's compile time grows faster than linearly with the
-//! number of metering regions in one function (each region ends in a budget check, a branch),
-//! so the regions of a function and of the whole module are capped.
+//! They also bound compile time, which grows with the module's bytes, its metering regions, its
+//! functions and its locals (measured with `examples/compile_time.rs`, figures in the README):
+//! the module's totals are capped so that wasmtime compiles a module within the limits in about
+//! 2 s on these machines.
 
 use crate::HostError;
 use finite_wasm::wasmparser as wp;
@@ -54,6 +55,11 @@ impl ModuleShape {
     pub fn total_regions(&self) -> u64 {
         self.functions.iter().map(|f| u64::from(f.regions)).sum()
     }
+
+    /// Locals summed over the functions, parameters included.
+    pub fn total_locals(&self) -> u64 {
+        self.functions.iter().map(|f| u64::from(f.locals)).sum()
+    }
 }
 
 /// The limits on the instrumented module. Each sits below the lowest engine limit it guards
@@ -69,18 +75,23 @@ pub mod shape_limits {
     pub const MAX_DEPTH: u32 = 1_024;
     /// Bytes of one function body after instrumentation (wasmi and wasmtime: 7,654,321).
     pub const MAX_BODY_BYTES: u32 = 1 << 20;
-    /// Metering regions in one function: bounds wasmtime's compile time of one function, which
-    /// grows about with the square of its regions (8,000 regions: 1.8 s; the EE's largest
-    /// function has 5,388).
+    /// Metering regions in one function (the EE's largest function has 1,320).
     pub const MAX_REGIONS_PER_FUNCTION: u32 = 8_192;
-    /// Metering regions in the whole module: bounds the total compile time (the EE has 87,987).
-    pub const MAX_REGIONS: u64 = 131_072;
-    /// Functions defined in the module (the engines: 1,000,000).
-    pub const MAX_FUNCTIONS: usize = 50_000;
+    /// Metering regions in the whole module: each is a budget check with a call on its slow
+    /// path, about 15 µs of wasmtime's compile time (the EE has 23,661).
+    pub const MAX_REGIONS: u64 = 49_152;
+    /// Functions defined in the module (the engines: 1,000,000). Each costs wasmtime about
+    /// 100 µs to compile however small it is (the EE has 666).
+    pub const MAX_FUNCTIONS: usize = 10_000;
+    /// Locals of all functions together, parameters included: each declared local is code that
+    /// zeroes it at every entry, three bytes declare thousands of them, and 2,000 functions of
+    /// 4,096 locals took wasmtime 0.7 s (the EE has 8,618).
+    pub const MAX_TOTAL_LOCALS: u64 = 262_144;
     /// Globals defined in the module (the engines: 1,000,000).
     pub const MAX_GLOBALS: u32 = 10_000;
-    /// Bytes of the instrumented module (the engines: 1 GiB).
-    pub const MAX_MODULE_BYTES: usize = 64 << 20;
+    /// Bytes of the instrumented module (the engines: 1 GiB): wasmtime compiles dense
+    /// straight-line code at about 3.5 MB/s on these machines (the EE: 1.71 MB).
+    pub const MAX_MODULE_BYTES: usize = 6 << 20;
 }
 
 use shape_limits::*;
@@ -223,6 +234,14 @@ pub(crate) fn check_shape(instrumented: &[u8]) -> Result<ModuleShape, HostError>
             None,
             shape.total_regions(),
             MAX_REGIONS,
+        );
+    }
+    if shape.total_locals() > MAX_TOTAL_LOCALS {
+        return too_many(
+            "locals in all",
+            None,
+            shape.total_locals(),
+            MAX_TOTAL_LOCALS,
         );
     }
     Ok(shape)
