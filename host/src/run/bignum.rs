@@ -23,13 +23,13 @@ use crate::run::eei::guest_range;
 use crate::run::trap::HostTrap;
 
 /// Ticks of a 256-bit addition or subtraction, plain or modular (the host call included).
-pub const TICKS_BIGNUM_256: u64 = 40;
+pub const TICKS_BIGNUM_256: u64 = 100;
 /// Ticks of a 256-bit Montgomery multiplication.
-pub const TICKS_BIGNUM_MULMONT_256: u64 = 60;
+pub const TICKS_BIGNUM_MULMONT_256: u64 = 200;
 /// Ticks of a 384-bit modular addition or subtraction.
-pub const TICKS_BIGNUM_384: u64 = 50;
+pub const TICKS_BIGNUM_384: u64 = 120;
 /// Ticks of a 384-bit Montgomery multiplication.
-pub const TICKS_BIGNUM_MULMONT_384: u64 = 100;
+pub const TICKS_BIGNUM_MULMONT_384: u64 = 300;
 
 /// `N` bytes of guest memory at `ptr`.
 fn read<const N: usize>(f: HostFn, memory: &[u8], ptr: u32) -> Result<[u8; N], HostTrap> {

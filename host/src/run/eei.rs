@@ -8,7 +8,7 @@
 //! bounds-checked with checked arithmetic and traps with a message instead of panicking.
 
 use crate::host_fns::HostFn;
-use crate::load::metering::{TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD};
+use crate::load::metering::{TICKS_DEPOSIT, TICKS_HOST_CALL, TICKS_HOST_COPY_PER_WORD};
 use crate::run::debug::{DebugLine, DebugLog};
 use crate::run::meter::Meter;
 use crate::run::trap::HostTrap;
@@ -139,7 +139,8 @@ impl HostState {
         ptr: u32,
         length: u32,
     ) -> Result<(), HostTrap> {
-        self.meter.charge(copy_ticks(length))?;
+        self.meter
+            .charge(copy_ticks(length).saturating_add(TICKS_DEPOSIT))?;
         let range = guest_range(HostFn::PushNewDeposit, memory.len(), ptr, length)?;
         let total = self
             .deposit_bytes

@@ -57,6 +57,11 @@ pub const LOCALS_PER_TICK: u64 = 4;
 /// for the page (1 per 8 bytes), since an engine zeroes or maps every page it adds.
 pub const TICKS_MEMORY_GROW_PER_PAGE: i64 = 8192;
 
+/// Ticks of each budget check itself, on top of the instructions of its straight-line run: the
+/// check is several instructions, so without this a loop of one `br` ran 6 times the EE's
+/// average time per tick in wasmtime.
+pub const TICKS_PER_CHECK: i64 = 2;
+
 /// Ticks per element a `table.grow` asks for, on top of its flat cost.
 pub const TICKS_TABLE_GROW_PER_ELEMENT: i64 = 1;
 
@@ -284,7 +289,7 @@ fn merged_tick_charges(operators: &[wp::Operator<'_>]) -> std::collections::Hash
             match head.and_then(|head| charges.get_mut(&head)) {
                 Some(merged) => *merged = i64::saturating_add(*merged, *value),
                 None => {
-                    charges.insert(at, *value);
+                    charges.insert(at, i64::saturating_add(*value, TICKS_PER_CHECK));
                     head = Some(at);
                 }
             }

@@ -16,20 +16,21 @@
 //! | --- | --- |
 //! | any instruction not listed below (constants, locals, arithmetic, comparisons, branches, ...) | [`TICKS_DEFAULT`] = 1 |
 //! | loads and stores | [`TICKS_MEMORY_ACCESS`] = 2 |
-//! | integer and float division and remainder | [`TICKS_DIV_REM`] = 4 |
-//! | `call`, `return_call` | [`TICKS_CALL`] = 4 |
-//! | `call_indirect`, `return_call_indirect` | [`TICKS_CALL_INDIRECT`] = 8 |
+//! | integer and float division and remainder, float square root | [`TICKS_DIV_REM`] = 4 |
+//! | `call`, `return_call` | [`TICKS_CALL`] = 6 |
+//! | `call_indirect`, `return_call_indirect` | [`TICKS_CALL_INDIRECT`] = 10 |
 //! | function entry | 1 per started [`LOCALS_PER_TICK`] = 4 declared locals (zeroing them takes time) |
 //! | `memory.grow` | [`TICKS_MEMORY_GROW`] = 1000, plus [`TICKS_MEMORY_GROW_PER_PAGE`] = 8192 per page asked for |
 //! | `table.grow` | [`TICKS_TABLE_GROW`] = 100, plus [`TICKS_TABLE_GROW_PER_ELEMENT`] = 1 per element asked for |
 //! | `memory.copy`, `memory.fill`, `memory.init` | [`TICKS_BULK_BASE`] = 2, plus [`TICKS_BULK_PER_UNIT`] = 1 per started 8-byte word |
 //! | `table.copy`, `table.fill`, `table.init` | 2, plus 1 per element |
-//! | each host call (EEI or debug) | [`TICKS_HOST_CALL`] = 100 |
-//! | each bignum call | its own fixed cost instead (`bignum.rs`: 40 to 100) |
+//! | each host call (EEI or debug) | [`TICKS_HOST_CALL`] = 150 |
+//! | each bignum call | its own fixed cost instead (`bignum.rs`: 100 to 300) |
 //! | host calls that move `len` bytes (`blockDataCopy`, `pushNewDeposit`, `printMem`, `printMemHex`, 32 for the state roots) | plus [`TICKS_HOST_COPY_PER_WORD`] = 1 per started 8-byte word |
+//! | `eth2_pushNewDeposit` | plus [`TICKS_DEPOSIT`] = 100 (a record the host keeps) |
 //! | `eth2_useTicks(n)` | plus `n` (unsigned) |
 //!
-//! The metering itself costs nothing. A second pass (`counters.rs`) turns the per-region and
+//! Each budget check costs [`TICKS_PER_CHECK`] = 2 on top of its run. A second pass (`counters.rs`) turns the per-region and
 //! per-frame calls into arithmetic on two globals the host provides (`metering.ticks`,
 //! `metering.stack`), calling the host only to trap once a budget is passed: same charges, same
 //! counts, far less time. Ticks are one `u64` in the host; a charge that
@@ -43,7 +44,9 @@
 
 mod counters;
 
-pub use counters::{LOCALS_PER_TICK, TICKS_MEMORY_GROW_PER_PAGE, TICKS_TABLE_GROW_PER_ELEMENT};
+pub use counters::{
+    LOCALS_PER_TICK, TICKS_MEMORY_GROW_PER_PAGE, TICKS_PER_CHECK, TICKS_TABLE_GROW_PER_ELEMENT,
+};
 pub(crate) use counters::{MAX_COUNTER_BUDGET, STACK_GLOBAL, TICKS_GLOBAL};
 
 use crate::{HostError, Limits};
@@ -54,12 +57,12 @@ use finite_wasm::{Fee, wasmparser as wp};
 pub const TICKS_DEFAULT: u64 = 1;
 /// Ticks of a load or store.
 pub const TICKS_MEMORY_ACCESS: u64 = 2;
-/// Ticks of a division or remainder.
+/// Ticks of a division, remainder or square root.
 pub const TICKS_DIV_REM: u64 = 4;
 /// Ticks of a direct call.
-pub const TICKS_CALL: u64 = 4;
+pub const TICKS_CALL: u64 = 6;
 /// Ticks of an indirect call.
-pub const TICKS_CALL_INDIRECT: u64 = 8;
+pub const TICKS_CALL_INDIRECT: u64 = 10;
 /// Ticks of `memory.grow` (the memory is bounded by the page limit, so a constant is enough).
 pub const TICKS_MEMORY_GROW: u64 = 1000;
 /// Ticks of `table.grow`.
@@ -69,7 +72,10 @@ pub const TICKS_BULK_BASE: u64 = 2;
 /// Ticks per started 8-byte word (memory) or per element (table) of a bulk instruction.
 pub const TICKS_BULK_PER_UNIT: u64 = 1;
 /// Fixed ticks of every EEI and debug host call.
-pub const TICKS_HOST_CALL: u64 = 100;
+pub const TICKS_HOST_CALL: u64 = 150;
+/// Ticks of `eth2_pushNewDeposit` on top of [`TICKS_HOST_CALL`]: the host allocates and keeps
+/// a record per deposit.
+pub const TICKS_DEPOSIT: u64 = 100;
 /// Ticks per started 8-byte word that a host call copies.
 pub const TICKS_HOST_COPY_PER_WORD: u64 = 1;
 
@@ -99,7 +105,9 @@ fn fee_of(op: &str) -> Fee {
         "CallIndirect" | "ReturnCallIndirect" | "CallRef" | "ReturnCallRef" => {
             Fee::constant(TICKS_CALL_INDIRECT)
         }
-        _ if op.contains("Div") || op.contains("Rem") => Fee::constant(TICKS_DIV_REM),
+        _ if op.contains("Div") || op.contains("Rem") || op.contains("Sqrt") => {
+            Fee::constant(TICKS_DIV_REM)
+        }
         _ if op.contains("Load") || op.contains("Store") => Fee::constant(TICKS_MEMORY_ACCESS),
         _ => Fee::constant(TICKS_DEFAULT),
     }
