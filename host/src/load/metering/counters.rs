@@ -274,9 +274,10 @@ impl CounterRewriter {
 /// conversions), so that a trap is charged exactly. A trap ends the run and rejects the block,
 /// so charging the following straight-line regions before it changes no verdict and no tick
 /// count of a run that ends normally; it only moves the charge a few instructions earlier. It
-/// took the EE from 87,987 regions to 23,661, and its compile time in wasmtime from 8.1 s to 3.9 s.
-/// Calls (the callee and the host see the counter), branches, block boundaries and growth end
-/// a run.
+/// took the EE from 87,987 regions to 23,661, and its compile time in wasmtime from 8.1 s to 3.9 s
+/// (before `OptLevel::None`). A run ends at a branch, a branch target (`loop`, `end`) or `else`
+/// ([`is_straight_line`]); calls do not end it, since a call returns or traps and no host
+/// function reads the tick counter.
 fn merged_tick_charges(operators: &[wp::Operator<'_>]) -> std::collections::HashMap<usize, i64> {
     let mut charges = std::collections::HashMap::new();
     let mut head: Option<usize> = None;
