@@ -91,6 +91,15 @@ fn full_tries(state: &InMemoryState) -> FullTries {
     }
 }
 
+/// Every trie node of `state` (the account trie and each storage trie, hashed nodes only) and
+/// its state root: what a node store needs to serve any proof of it (a genesis, a fixture's
+/// `pre`).
+pub fn state_trie_nodes(state: &InMemoryState) -> (H256, Vec<Vec<u8>>) {
+    let full = full_tries(state);
+    let nodes = full.pool.iter().map(|(_, rlp)| rlp.to_vec()).collect();
+    (full.root, nodes)
+}
+
 /// Builds the witness of a block that read and wrote `record` and made `changes` (one entry per
 /// transaction or system change, in order) on top of `pre`.
 ///

@@ -64,9 +64,9 @@ pub use blob::{
 pub use block_witness::{Witness, WitnessSizes};
 pub use deposit::{DEPOSIT_EVENT_TOPIC, DEPOSIT_LEN, deposits_of};
 pub use error::{EeError, RejectionKind};
-pub use generate::{GeneratedWitness, GenerationError, generate_witness};
+pub use generate::{GeneratedWitness, GenerationError, generate_witness, state_trie_nodes};
 #[cfg(feature = "std")]
 pub use json::WitnessJsonError;
 pub use recording::{AccessRecord, RecordingState};
 pub use validate::{Validated, ee_state, validate_block_data};
-pub use witness_state::{WitnessState, WitnessStateError};
+pub use witness_state::{NodeSource, WitnessOnly, WitnessState, WitnessStateError};

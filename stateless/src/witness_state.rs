@@ -73,16 +73,55 @@ pub enum WitnessStateError {
     },
 }
 
-/// Accounts, storage and code from a witness.
+/// Where a [`WitnessState`] finds the trie nodes and codes its witness does not carry.
+///
+/// Inside the EE there is nowhere else to look ([`WitnessOnly`]): a gap is a
+/// [`WitnessStateError`]. A host that executes a block over its own node store implements this
+/// to serve the store's nodes on demand; every node and code it serves is then, by construction,
+/// what a witness for that block must hold (the paths read, written and the siblings deletions
+/// merge), which is how the host builds witnesses without touching the rest of the state.
+pub trait NodeSource {
+    /// The trie node whose RLP hashes to `hash`, if there is one.
+    fn trie_node(&self, hash: &H256) -> Option<Vec<u8>>;
+    /// The code whose Keccak-256 is `hash`, if there is one.
+    fn code(&self, hash: &H256) -> Option<Vec<u8>>;
+    /// The hash of block `number` on the executing block's branch, if known.
+    fn block_hash(&self, number: u64) -> Option<H256>;
+}
+
+/// No source beyond the witness: what the EE validates with.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WitnessOnly;
+
+impl NodeSource for WitnessOnly {
+    fn trie_node(&self, _: &H256) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn code(&self, _: &H256) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn block_hash(&self, _: u64) -> Option<H256> {
+        None
+    }
+}
+
+/// Accounts, storage and code from a witness, and from `S` for what the witness lacks.
 #[derive(Clone, Debug)]
-pub struct WitnessState {
-    accounts: SparseTrie,
+pub struct WitnessState<S = WitnessOnly> {
+    /// `RefCell` because reads take `&self` and may resolve nodes from the source.
+    accounts: RefCell<SparseTrie>,
     pool: NodePool,
     /// Storage tries opened so far; each is verified against its account's storage root when
-    /// opened. `RefCell` because reads take `&self`.
+    /// opened.
     storage: RefCell<BTreeMap<H160, SparseTrie>>,
     codes: BTreeMap<H256, Vec<u8>>,
     block_hashes: BTreeMap<u64, H256>,
+    source: S,
+    /// Nodes re-encoded by root computations, kept when the state is over a source (a store
+    /// persists them); `None` inside the EE, which only needs the root.
+    new_nodes: Option<Vec<Vec<u8>>>,
 }
 
 impl WitnessState {
@@ -101,16 +140,90 @@ impl WitnessState {
             .map(|code| (keccak256(code), code.clone()))
             .collect();
         Ok(WitnessState {
-            accounts,
+            accounts: RefCell::new(accounts),
             pool,
             storage: RefCell::new(BTreeMap::new()),
             codes,
             block_hashes,
+            source: WitnessOnly,
+            new_nodes: None,
         })
+    }
+}
+
+impl<S: NodeSource> WitnessState<S> {
+    /// The state under `pre_state_root` with no witness at all: every node and code comes from
+    /// `source` when execution first needs it, and every node that root computations re-encode
+    /// is kept for [`WitnessState::take_new_nodes`].
+    pub fn over_source(pre_state_root: H256, source: S, block_hashes: BTreeMap<u64, H256>) -> Self {
+        let pool = NodePool::new();
+        // An empty pool cannot fail to resolve: the root stays a hash reference.
+        let accounts =
+            SparseTrie::from_pool(pre_state_root, &pool).unwrap_or_else(|_| SparseTrie::empty());
+        WitnessState {
+            accounts: RefCell::new(accounts),
+            pool,
+            storage: RefCell::new(BTreeMap::new()),
+            codes: BTreeMap::new(),
+            block_hashes,
+            source,
+            new_nodes: Some(Vec::new()),
+        }
+    }
+
+    /// The source.
+    pub fn source(&self) -> &S {
+        &self.source
+    }
+
+    /// The nodes root computations re-encoded since the last call (those of the latest roots of
+    /// the account trie and of every written storage trie among them), and the codes deployed:
+    /// what a node store must add for the state root this state reached.
+    pub fn take_new_nodes(&mut self) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+        let nodes = self
+            .new_nodes
+            .as_mut()
+            .map(core::mem::take)
+            .unwrap_or_default();
+        let codes = core::mem::take(&mut self.codes).into_values().collect();
+        (nodes, codes)
+    }
+
+    /// The state as the source `into` gives it back, for callers that record what was served.
+    pub fn into_source(self) -> S {
+        self.source
     }
 
     fn account_key(address: H160) -> H256 {
         keccak256(address.as_bytes())
+    }
+
+    /// Runs `op` on `trie`; while it stops at a node the trie has not resolved and the source has
+    /// it, resolves that node and runs `op` again (a failed operation changes nothing). Each
+    /// round resolves one more node on the key's path, so the rounds are bounded by the depth.
+    fn resolving<T>(
+        &self,
+        trie: &mut SparseTrie,
+        mut op: impl FnMut(&mut SparseTrie) -> Result<T, TrieError>,
+    ) -> Result<T, TrieError> {
+        loop {
+            let error = match op(trie) {
+                Err(error) => error,
+                done => return done,
+            };
+            let (TrieError::MissingNode { path, hash } | TrieError::MissingSibling { path, hash }) =
+                &error
+            else {
+                return Err(error);
+            };
+            let Some(node) = self.source.trie_node(hash) else {
+                return Err(error);
+            };
+            let pool = NodePool::from_nodes([node]);
+            if !trie.reveal(path, &pool)? {
+                return Err(error);
+            }
+        }
     }
 
     /// The full account leaf: `(info, storage_root)`.
@@ -119,14 +232,18 @@ impl WitnessState {
         address: H160,
     ) -> Result<Option<(AccountInfo, H256)>, WitnessStateError> {
         let key = Self::account_key(address);
-        let leaf =
-            self.accounts
-                .get(key.as_bytes())
-                .map_err(|source| WitnessStateError::AccountTrie {
-                    address,
-                    source: Box::new(source),
-                })?;
-        leaf.map(|bytes| decode_account(address, bytes)).transpose()
+        let mut accounts = self.accounts.borrow_mut();
+        let leaf = self
+            .resolving(&mut accounts, |trie| {
+                Ok(trie
+                    .get(key.as_bytes())?
+                    .map(|bytes| decode_account(address, bytes)))
+            })
+            .map_err(|source| WitnessStateError::AccountTrie {
+                address,
+                source: Box::new(source),
+            })?;
+        leaf.transpose()
     }
 
     /// Runs `f` on the storage trie of `address`, opening it from the pool on first use.
@@ -134,8 +251,13 @@ impl WitnessState {
         &self,
         address: H160,
         slot: H256,
-        f: impl FnOnce(&mut SparseTrie) -> Result<T, TrieError>,
+        f: impl FnMut(&mut SparseTrie) -> Result<T, TrieError>,
     ) -> Result<T, WitnessStateError> {
+        let error = |source| WitnessStateError::StorageTrie {
+            address,
+            slot,
+            source: Box::new(source),
+        };
         let mut tries = self.storage.borrow_mut();
         let trie = match tries.entry(address) {
             Entry::Occupied(entry) => entry.into_mut(),
@@ -144,21 +266,19 @@ impl WitnessState {
                     .read_account(address)?
                     .map(|(_, root)| root)
                     .unwrap_or(EMPTY_ROOT);
-                let trie = SparseTrie::from_pool(root, &self.pool).map_err(|source| {
-                    WitnessStateError::StorageTrie {
-                        address,
-                        slot,
-                        source: Box::new(source),
-                    }
-                })?;
+                let trie = SparseTrie::from_pool(root, &self.pool).map_err(error)?;
                 entry.insert(trie)
             }
         };
-        f(trie).map_err(|source| WitnessStateError::StorageTrie {
-            address,
-            slot,
-            source: Box::new(source),
-        })
+        self.resolving(trie, f).map_err(error)
+    }
+
+    /// The root of `trie`, keeping the re-encoded nodes when there is a store to give them to.
+    fn root_of(trie: &mut SparseTrie, new_nodes: &mut Option<Vec<Vec<u8>>>) -> H256 {
+        match new_nodes {
+            Some(sink) => trie.root_with_new_nodes(sink),
+            None => trie.root(),
+        }
     }
 }
 
@@ -182,7 +302,7 @@ fn decode_account(address: H160, bytes: &[u8]) -> Result<(AccountInfo, H256), Wi
     ))
 }
 
-impl State for WitnessState {
+impl<S: NodeSource> State for WitnessState<S> {
     type Error = WitnessStateError;
 
     fn account(&self, address: H160) -> Result<Option<AccountInfo>, WitnessStateError> {
@@ -193,15 +313,15 @@ impl State for WitnessState {
         match self.read_account(address)? {
             None => Ok(Vec::new()),
             Some((info, _)) if info.code_hash == EMPTY_CODE_HASH => Ok(Vec::new()),
-            Some((info, _)) => {
-                self.codes
-                    .get(&info.code_hash)
-                    .cloned()
-                    .ok_or(WitnessStateError::MissingCode {
-                        address,
-                        code_hash: info.code_hash,
-                    })
-            }
+            Some((info, _)) => self
+                .codes
+                .get(&info.code_hash)
+                .cloned()
+                .or_else(|| self.source.code(&info.code_hash))
+                .ok_or(WitnessStateError::MissingCode {
+                    address,
+                    code_hash: info.code_hash,
+                }),
         }
     }
 
@@ -232,6 +352,7 @@ impl State for WitnessState {
         self.block_hashes
             .get(&number)
             .copied()
+            .or_else(|| self.source.block_hash(number))
             .ok_or(WitnessStateError::MissingBlockHash { number })
     }
 
@@ -241,12 +362,12 @@ impl State for WitnessState {
             match change {
                 AccountChange::Deleted => {
                     self.storage.get_mut().insert(*address, SparseTrie::empty());
-                    self.accounts.remove(key.as_bytes()).map_err(|source| {
-                        WitnessStateError::AccountTrie {
+                    let mut accounts = self.accounts.borrow_mut();
+                    self.resolving(&mut accounts, |trie| trie.remove(key.as_bytes()))
+                        .map_err(|source| WitnessStateError::AccountTrie {
                             address: *address,
                             source: Box::new(source),
-                        }
-                    })?;
+                        })?;
                 }
                 AccountChange::Updated {
                     nonce,
@@ -270,7 +391,7 @@ impl State for WitnessState {
                         })?;
                     }
                     let storage_root = match self.storage.get_mut().get_mut(address) {
-                        Some(trie) => trie.root(),
+                        Some(trie) => Self::root_of(trie, &mut self.new_nodes),
                         None => old.as_ref().map(|(_, root)| *root).unwrap_or(EMPTY_ROOT),
                     };
                     let code_hash = match code {
@@ -286,12 +407,14 @@ impl State for WitnessState {
                             .unwrap_or(EMPTY_CODE_HASH),
                     };
                     let leaf = account_rlp(*nonce, *balance, storage_root, code_hash);
-                    self.accounts
-                        .insert(key.as_bytes(), leaf)
-                        .map_err(|source| WitnessStateError::AccountTrie {
-                            address: *address,
-                            source: Box::new(source),
-                        })?;
+                    let mut accounts = self.accounts.borrow_mut();
+                    self.resolving(&mut accounts, |trie| {
+                        trie.insert(key.as_bytes(), leaf.clone())
+                    })
+                    .map_err(|source| WitnessStateError::AccountTrie {
+                        address: *address,
+                        source: Box::new(source),
+                    })?;
                 }
             }
         }
@@ -300,6 +423,6 @@ impl State for WitnessState {
 
     fn state_root(&mut self) -> Result<H256, WitnessStateError> {
         // Storage roots are folded into the account leaves at commit time.
-        Ok(self.accounts.root())
+        Ok(Self::root_of(self.accounts.get_mut(), &mut self.new_nodes))
     }
 }

@@ -302,6 +302,14 @@ impl SparseTrie {
         self.root_collecting(None)
     }
 
+    /// [`root`](Self::root), also appending to `new_nodes` the RLP of every node it re-encodes
+    /// that its parent refers to by hash, and the root's: after writes to a trie resolved from a
+    /// node store, those are the nodes the store lacks for the new root (plus, when roots are
+    /// taken between writes, nodes of intermediate tries nothing will refer to).
+    pub fn root_with_new_nodes(&mut self, new_nodes: &mut Vec<Vec<u8>>) -> H256 {
+        self.root_collecting(Some(new_nodes))
+    }
+
     /// [`root`](Self::root), also pushing to `sink` the RLP of every node it re-encodes that its
     /// parent refers to by hash, and the root's. For a trie built from nothing, that is every
     /// node a witness can hold.
