@@ -45,14 +45,14 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use chain::{EeInput, ImportContext, execute_native};
+use chain::{EeInput, ImportContext, NodeReader, execute_native};
 use evm_core::block::{Block, Header};
-use evm_core::state::{InMemoryState, account_rlp, storage_root, storage_value_rlp};
+use evm_core::state::account_rlp;
 use evm_ee_host::{Engine, Limits, Runtime};
 use primitive_types::{H256, U256};
 use rayon::prelude::*;
 use stateless::{BlockDataBlob, EeError, ForkActivation, RejectionKind, ee_state};
-use witness::{keccak256, trie_nodes};
+use witness::{Node, NodeRef, keccak256, trie_nodes};
 
 fn fixtures() -> PathBuf {
     let dir = std::env::var_os("ETHTESTS_DIR").unwrap_or_else(|| {
@@ -130,14 +130,14 @@ const CLASSES: &[&str] = &[
     "chain config",
 ];
 
-/// A valid block as the EE gets it, and the parent's full state (for an extra node that is real
-/// but not needed).
+/// A valid block as the EE gets it, and a node of the parent's state the witness does not hold
+/// (real but not needed).
 struct SampleBlock {
     label: String,
     pre_state: [u8; 32],
     blob: BlockDataBlob,
     post_state: [u8; 32],
-    parent_state: InMemoryState,
+    spare_node: Option<Vec<u8>>,
 }
 
 /// What a mutated blob must get.
@@ -173,24 +173,24 @@ fn sample_blocks() -> Vec<SampleBlock> {
         let found = RefCell::new(Vec::new());
         let run = ethtests::blockchain::run_test_with(test, |context: ImportContext<'_>| {
             let number = context.block.header.number;
-            let keep = numbers.contains(&number).then(|| {
-                (
-                    EeInput::for_import(&context),
-                    context.state.clone(),
-                    context.block.header.hash(),
-                )
-            });
-            let result = execute_native(context, false);
-            if let Some((input, parent_state, hash)) = keep {
+            let keep = numbers
+                .contains(&number)
+                .then(|| (EeInput::for_import(&context), context.block.header.hash()));
+            let keep = keep.map(|(input, hash)| {
                 let input = input.unwrap_or_else(|e| panic!("{name} block {number}: {e}"));
                 let blob = BlockDataBlob::decode(&input.blob)
                     .unwrap_or_else(|e| panic!("{name} block {number}: {e}"));
+                let spare_node = spare_node(&blob, context.nodes);
+                (input, hash, blob, spare_node)
+            });
+            let result = execute_native(context, false);
+            if let Some((input, hash, blob, spare_node)) = keep {
                 found.borrow_mut().push(SampleBlock {
                     label: format!("{name} block {number} ({hash:?})"),
                     pre_state: input.pre_state,
                     blob,
                     post_state: input.post_state,
-                    parent_state,
+                    spare_node,
                 });
             }
             result
@@ -227,30 +227,23 @@ fn pre_state_mismatch(block: &SampleBlock, blob: &BlockDataBlob, parent_hash: H2
     rejected(RejectionKind::PreStateMismatch, error.to_string())
 }
 
-/// Every node of the full account trie and storage tries of `state`.
-fn full_state_nodes(state: &InMemoryState) -> Vec<Vec<u8>> {
-    let mut nodes = Vec::new();
-    let mut leaves = Vec::new();
-    for (address, account) in &state.accounts {
-        let (_, storage_nodes) = trie_nodes(
-            account
-                .storage
-                .iter()
-                .map(|(slot, value)| (keccak256(slot.as_bytes()).0, storage_value_rlp(*value))),
-        );
-        nodes.extend(storage_nodes);
-        leaves.push((
-            keccak256(address.as_bytes()).0,
-            account_rlp(
-                account.nonce,
-                account.balance,
-                storage_root(&account.storage),
-                account.code_hash(),
-            ),
-        ));
-    }
-    nodes.extend(trie_nodes(leaves).1);
-    nodes
+/// A node of the parent's state that `blob`'s witness does not hold: a child, named by hash,
+/// of one of the witness's branch nodes, read from the store.
+fn spare_node(blob: &BlockDataBlob, store: &dyn NodeReader) -> Option<Vec<u8>> {
+    let have: BTreeSet<H256> = blob.witness.state.iter().map(|n| keccak256(n)).collect();
+    blob.witness
+        .state
+        .iter()
+        .filter_map(|node| match Node::decode(node) {
+            Ok(Node::Branch { children, .. }) => Some(children),
+            _ => None,
+        })
+        .flat_map(|children| children.into_iter().flatten())
+        .filter_map(|child| match child {
+            NodeRef::Hash(hash) if !have.contains(&hash) => store.trie_node(&hash).ok().flatten(),
+            _ => None,
+        })
+        .next()
 }
 
 /// `count` indexes spread evenly over `0..len`, first and last included.
@@ -367,11 +360,7 @@ fn mutations(block: &SampleBlock) -> Vec<Mutation> {
         blob,
         Expected::Ignored,
     );
-    let have: BTreeSet<H256> = base.witness.state.iter().map(|n| keccak256(n)).collect();
-    let spare = full_state_nodes(&block.parent_state)
-        .into_iter()
-        .find(|node| !have.contains(&keccak256(node)));
-    if let Some(node) = spare {
+    if let Some(node) = block.spare_node.clone() {
         let mut blob = base.clone();
         let hash = keccak256(&node);
         blob.witness.state.push(node);

@@ -2,18 +2,18 @@
 //! in a host engine (wasmi or wasmtime) as a pre-state commitment and a block-data blob, and the
 //! EE's verdict is the block's.
 //!
-//! The runner still executes each block natively: the full post-state is what the next block's
-//! witness is generated from. The EE must agree with it: same acceptance, and for an accepted
-//! block the post-state commitment of the block's hash.
+//! The host still executes each block natively, once, over the parent's stored state: that run
+//! records the witness and gives the post-state the next block builds on. The EE must agree
+//! with it: same acceptance, and for an accepted block the post-state commitment of the block's
+//! hash.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use evm_core::InMemoryState;
 use evm_ee_host::{Engine, HostError, Limits, Runtime, ShardBlockResult};
 
 use crate::ee_input::EeInput;
-use crate::native::execute_native;
+use crate::store::PostState;
 use crate::tree::ImportContext;
 
 /// One EE module instantiated per block in one engine, with counters for reports and benchmarks.
@@ -68,7 +68,7 @@ impl WasmEngine {
 
     /// Validates one block in the EE; returns the post-state for the block tree or the EE's
     /// rejection reason.
-    pub fn execute(&self, context: ImportContext<'_>) -> Result<InMemoryState, String> {
+    pub fn execute(&self, context: ImportContext<'_>) -> Result<PostState, String> {
         let input = EeInput::for_import(&context)?;
         self.execute_input(context, &input)
     }
@@ -79,7 +79,7 @@ impl WasmEngine {
         &self,
         context: ImportContext<'_>,
         input: &EeInput,
-    ) -> Result<InMemoryState, String> {
+    ) -> Result<PostState, String> {
         self.execute_measured(context, input).0
     }
 
@@ -88,9 +88,9 @@ impl WasmEngine {
         &self,
         context: ImportContext<'_>,
         input: &EeInput,
-    ) -> (Result<InMemoryState, String>, Option<u64>) {
-        let parent_state = context.state.clone();
-        let native = execute_native(context, false);
+    ) -> (Result<PostState, String>, Option<u64>) {
+        let parent_state = PostState::unchanged(context.parent_state_root);
+        let native = input.native.clone();
         let result = match self.runtime.execute(input.pre_state, &input.blob) {
             Ok(result) => result,
             Err(error) => return (Err(format!("host fault: {error}")), None),
@@ -105,11 +105,11 @@ impl WasmEngine {
     /// Reconciles the native verdict with the EE's.
     fn verdict(
         &self,
-        native: Result<InMemoryState, String>,
-        parent_state: InMemoryState,
+        native: Result<PostState, String>,
+        parent_state: PostState,
         input: &EeInput,
         result: ShardBlockResult,
-    ) -> Result<InMemoryState, String> {
+    ) -> Result<PostState, String> {
         self.blocks.fetch_add(1, Ordering::Relaxed);
         self.ticks.fetch_add(result.ticks, Ordering::Relaxed);
         self.add_to_digest(input, &result);

@@ -1,15 +1,14 @@
 //! What a host hands the EE for one block: the pre-state commitment and the block-data blob, built
-//! from the parent's full state by executing the block natively while recording what it touches.
+//! by executing the block natively over the parent's stored state, which records what it touches.
 
 use std::collections::BTreeSet;
 
-use evm_core::block::{Block, ChainSpec, Header, MAX_OMMER_DEPTH, execute_block};
-use evm_core::precompiles::NativePrecompiles;
-use evm_core::{InMemoryState, SpecId};
+use evm_core::block::{Block, ChainSpec, Header, MAX_OMMER_DEPTH};
 use primitive_types::U256;
 use stateless::{BlockDataBlob, ChainConfig, Witness};
-use stateless::{RecordingState, generate_witness};
 
+use crate::native::{NativeRun, run_native};
+use crate::store::PostState;
 use crate::tree::ImportContext;
 
 /// The EE's input for one block.
@@ -22,41 +21,47 @@ pub struct EeInput {
     /// The EE state the block leads to if it is valid: the block's hash and total difficulty
     /// (the parent's plus the block's difficulty).
     pub post_state: [u8; 32],
+    /// The native verdict of the run that recorded the witness: the post-state for the tree, or
+    /// evm-core's reason to reject the block.
+    pub native: Result<PostState, String>,
 }
 
 impl EeInput {
-    /// The EE input for the block a blockchain runner is importing: [`ee_input`] over the
-    /// context's parent, state and ancestors.
+    /// The EE input for the block a chain is importing: executes it natively over the parent's
+    /// stored state, and builds the blob from what that run read.
     pub fn for_import(context: &ImportContext<'_>) -> Result<EeInput, String> {
-        ee_input(
-            context.chain,
-            context.spec,
-            &context.state,
+        let chain_config = chain_config(context.chain)?;
+        let run = run_native(context);
+        Ok(ee_input(
+            chain_config,
             context.parent,
             context.parent_total_difficulty,
             context.ancestors,
             context.rlp,
-        )
+            run,
+        ))
     }
 }
 
+/// The chain config a chain spec gives the EE, or why the blob format cannot carry it.
+pub fn chain_config(chain: &ChainSpec) -> Result<ChainConfig, String> {
+    ChainConfig::from_chain_spec(chain).map_err(|e| format!("chain config: {e}"))
+}
+
 /// Builds the EE input for `block_rlp` on top of `parent` (whose total difficulty is
-/// `parent_total_difficulty`) and its post-state `parent_state` (whose `block_hashes` hold the
-/// ancestors' hashes). `ancestors` are headers of the block's own chain, in any order, with or
-/// without the parent, reaching back as far as BLOCKHASH may read (256 blocks) or to genesis. An
-/// invalid block still gets a blob: the witness covers what native execution touched up to the
-/// failure, so the EE meets the same rule.
-pub fn ee_input(
-    chain: &ChainSpec,
-    spec: SpecId,
-    parent_state: &InMemoryState,
+/// `parent_total_difficulty`) from the native `run` over the parent's state. `ancestors` are
+/// headers of the block's own chain, in any order, with or without the parent, reaching back as
+/// far as BLOCKHASH may read (256 blocks) or to genesis. An invalid block still gets a blob: the
+/// witness covers what native execution touched up to the failure, so the EE meets the same
+/// rule.
+fn ee_input(
+    chain_config: ChainConfig,
     parent: &Header,
     parent_total_difficulty: U256,
     ancestors: &[Header],
     block_rlp: &[u8],
-) -> Result<EeInput, String> {
-    let chain_config =
-        ChainConfig::from_chain_spec(chain).map_err(|e| format!("chain config: {e}"))?;
+    run: NativeRun,
+) -> EeInput {
     let config_hash = chain_config.hash();
     let pre_state = stateless::ee_state(parent.hash(), config_hash, parent_total_difficulty);
     let mut parent_td_bytes = [0u8; 32];
@@ -68,34 +73,20 @@ pub fn ee_input(
             block: block_rlp.to_vec(),
             witness: Witness::default(),
         };
-        return Ok(EeInput {
+        return EeInput {
             pre_state,
             blob: blob.encode(),
             post_state: [0; 32],
-        });
+            native: run.verdict,
+        };
     };
-
-    let mut recording = RecordingState::new(parent_state.clone());
-    // The outcome does not matter here: the witness covers whatever was touched either way.
-    let _ = execute_block(
-        &mut recording,
-        chain,
-        spec,
-        parent,
-        ancestors,
-        &block,
-        &NativePrecompiles,
-    );
-    let commits = recording.commits().to_vec();
-    let (_, record) = recording.finish();
-    let generated = generate_witness(parent_state, &record, &commits)
-        .map_err(|e| format!("witness generation: {e}"))?;
 
     // Headers: the parent and, back along the chain, every ancestor BLOCKHASH asked for or an
     // ommer may hang from.
-    let lowest_needed = record
+    let lowest_needed = run
+        .witness
         .block_hashes
-        .iter()
+        .keys()
         .copied()
         .chain((!block.ommers.is_empty()).then(|| parent.number.saturating_sub(MAX_OMMER_DEPTH)))
         .min()
@@ -114,13 +105,13 @@ pub fn ee_input(
         parent_total_difficulty: parent_td_bytes,
         block: block_rlp.to_vec(),
         witness: Witness {
-            state: generated.nodes,
-            codes: generated.codes,
+            state: run.witness.nodes,
+            codes: run.witness.codes,
             headers,
             keys: Vec::new(),
         },
     };
-    Ok(EeInput {
+    EeInput {
         pre_state,
         blob: blob.encode(),
         post_state: stateless::ee_state(
@@ -128,5 +119,6 @@ pub fn ee_input(
             config_hash,
             parent_total_difficulty.saturating_add(block.header.difficulty),
         ),
-    })
+        native: run.verdict,
+    }
 }

@@ -29,15 +29,23 @@
 pub mod ee_engine;
 pub mod ee_input;
 pub mod native;
+pub mod networks;
+pub mod replay;
 pub mod scout;
 pub mod shard;
-mod stateless_check;
+pub mod store;
 pub mod tree;
 
 pub use ee_engine::WasmEngine;
-pub use ee_input::{EeInput, ee_input};
-pub use native::execute_native;
+pub use ee_input::{EeInput, chain_config};
+pub use native::{NativeRun, execute_native, run_native};
+pub use networks::{GenesisError, MAINNET_GENESIS_HASH, Network, mainnet};
+pub use replay::{ArchivedBlock, ReplayEngine, ReplayError, ReplayTotals, ReplayedBlock, Replayer};
 pub use shard::{
     BlockReport, MAX_SCOUT_YAML_BYTES, ScoutReport, Shard, ShardError, run_scout_file,
 };
-pub use tree::{Chain, ChainNode, ImportContext, Imported, Rejection};
+pub use store::{
+    ChainNode, MemoryStore, NodeReader, PostState, RecordedWitness, RedbStore, Store, StoreBatch,
+    StoreError,
+};
+pub use tree::{Chain, ImportContext, Imported, Rejection};

@@ -1,10 +1,12 @@
-//! The block tree: every accepted block with its post-state and total difficulty, keyed by hash,
-//! and the canonical head chosen as clients choose it (a BlockchainTests case, and later a node).
+//! The block tree: every accepted block with its post-state root and total difficulty, keyed by
+//! hash in a [`Store`], and the canonical head chosen as clients choose it (a BlockchainTests
+//! case, a replay, and later a node).
 //!
 //! Engines plug in through [`Chain::import`]: the tree decodes the block, finds its parent, and
-//! hands the engine an [`ImportContext`] (the parent's post-state with the BLOCKHASH window of the
-//! block's own branch, the parent header, the ancestors); the engine validates and executes and
-//! returns the post-state or the reason it rejects the block. The native engine calls
+//! hands the engine an [`ImportContext`] (the parent's state root in the store, the BLOCKHASH
+//! window of the block's own branch, the parent header, the ancestors); the engine validates and
+//! executes over the stored state and returns the post-state (root and new nodes) or the reason
+//! it rejects the block. The native engine calls
 //! `evm_core::block` directly; a Wasm engine builds a block-data blob from the same context.
 //!
 //! Head choice: before the merge the branch with the highest total difficulty wins and the first
@@ -13,26 +15,20 @@
 //! payload makes it in the fixtures' fillers.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use evm_core::block::{BLOCK_HASH_WINDOW, Block, ChainSpec, Header, MAX_OMMER_DEPTH};
 use evm_core::{InMemoryState, SpecId};
 use primitive_types::{H256, U256};
 
+pub use crate::store::ChainNode;
+use crate::store::{
+    MemoryStore, NodeReader, PostState, Store, StoreBatch, StoreError, StoreSource, StoreState,
+};
+
 /// How many ancestor blocks the engine gets (ommers may be up to 6 generations back; their own
 /// parents must be known too).
 const ANCESTOR_DEPTH: usize = MAX_OMMER_DEPTH as usize + 1;
-
-/// One accepted block.
-#[derive(Clone, Debug)]
-pub struct ChainNode {
-    /// The block (header, transactions, ommers, withdrawals).
-    pub block: Block,
-    /// The world state after the block (its `block_hashes` are left empty; they depend on the
-    /// branch and are filled per import).
-    pub state: InMemoryState,
-    /// Sum of the difficulties from genesis to this block.
-    pub total_difficulty: U256,
-}
 
 /// What an engine gets to validate and execute one block.
 pub struct ImportContext<'a> {
@@ -44,20 +40,32 @@ pub struct ImportContext<'a> {
     pub parent: &'a Header,
     /// The parent's total difficulty (sum of the difficulties from genesis to the parent).
     pub parent_total_difficulty: U256,
+    /// The root of the parent's post-state in `nodes` (the parent header's, but for a block
+    /// only the EE accepted, whose state is its own parent's).
+    pub parent_state_root: H256,
     /// Headers of the block's ancestors, parent first, as far back as BLOCKHASH reads (256 of
     /// them; genesis last when the branch is shorter): a blob carries the ones BLOCKHASH asked
     /// for, back from the parent.
     pub ancestors: &'a [Header],
     /// Blocks of the first `ANCESTOR_DEPTH` ancestors (parent first, same order as `ancestors`),
     /// for rules that look at what earlier blocks included (ommers already used).
-    pub ancestor_blocks: &'a [Block],
+    pub ancestor_blocks: &'a [Arc<ChainNode>],
     /// The block to import.
     pub block: &'a Block,
     /// The block as it came on the wire.
     pub rlp: &'a [u8],
-    /// A copy of the parent's post-state with `block_hashes` set to the 256 blocks before this
-    /// one on its own branch: the engine executes on it and returns it.
-    pub state: InMemoryState,
+    /// Hashes of the (up to) 256 blocks before this one on its own branch.
+    pub block_hashes: &'a BTreeMap<u64, H256>,
+    /// The store the parent's state is read from.
+    pub nodes: &'a dyn NodeReader,
+}
+
+impl<'a> ImportContext<'a> {
+    /// The parent's post-state, read from the store as execution reaches it; what it was served
+    /// is the block's witness.
+    pub fn parent_state(&self) -> StoreState<'a> {
+        StoreSource::open(self.parent_state_root, self.nodes, self.block_hashes)
+    }
 }
 
 /// Why the tree refused a block before or after the engine saw it.
@@ -69,6 +77,8 @@ pub enum Rejection {
     UnknownParent(H256),
     /// The engine rejected it.
     Invalid(String),
+    /// The store failed; the block was not judged.
+    Store(StoreError),
 }
 
 impl std::fmt::Display for Rejection {
@@ -77,7 +87,14 @@ impl std::fmt::Display for Rejection {
             Rejection::Decode(reason) => write!(f, "not a block: {reason}"),
             Rejection::UnknownParent(parent) => write!(f, "unknown parent {parent:?}"),
             Rejection::Invalid(reason) => f.write_str(reason),
+            Rejection::Store(error) => write!(f, "{error}"),
         }
+    }
+}
+
+impl From<StoreError> for Rejection {
+    fn from(error: StoreError) -> Rejection {
+        Rejection::Store(error)
     }
 }
 
@@ -94,37 +111,94 @@ pub struct Imported {
     pub head: bool,
 }
 
-/// The block tree.
-pub struct Chain {
+/// The block tree over a [`Store`] (in memory unless given one).
+pub struct Chain<S = MemoryStore> {
     spec: ChainSpec,
-    nodes: BTreeMap<H256, ChainNode>,
+    store: S,
     head: H256,
+    head_total_difficulty: U256,
 }
 
-impl Chain {
-    /// A tree holding the genesis block and its state.
+impl Chain<MemoryStore> {
+    /// A tree in memory holding the genesis block and its state.
     pub fn new(spec: ChainSpec, genesis: Block, state: InMemoryState) -> Chain {
-        let hash = genesis.header.hash();
-        let total_difficulty = genesis.header.difficulty;
-        let mut nodes = BTreeMap::new();
-        nodes.insert(
-            hash,
-            ChainNode {
-                block: genesis,
-                state,
-                total_difficulty,
-            },
-        );
-        Chain {
-            spec,
-            nodes,
-            head: hash,
+        // A memory store cannot fail.
+        Chain::with_genesis(MemoryStore::new(), spec, genesis, &state)
+            .unwrap_or_else(|_| unreachable!("the memory store does not fail"))
+    }
+}
+
+impl<S: Store> Chain<S> {
+    /// A tree in `store` starting at `genesis` over `state` (whose root the caller has checked
+    /// against the genesis header). A store that already has a head keeps it: reopening a store
+    /// continues where it stopped.
+    pub fn with_genesis(
+        mut store: S,
+        spec: ChainSpec,
+        genesis: Block,
+        state: &InMemoryState,
+    ) -> Result<Chain<S>, StoreError> {
+        if store.head()?.is_none() {
+            let (root, nodes) = stateless::state_trie_nodes(state);
+            let codes = state
+                .accounts
+                .values()
+                .filter(|account| !account.code.is_empty())
+                .map(|account| account.code.clone())
+                .collect();
+            let hash = genesis.header.hash();
+            let total_difficulty = genesis.header.difficulty;
+            store.write(StoreBatch {
+                nodes,
+                codes,
+                blocks: vec![(
+                    hash,
+                    ChainNode {
+                        block: genesis,
+                        state_root: root,
+                        total_difficulty,
+                    },
+                )],
+                head: Some(hash),
+                meta: Vec::new(),
+            })?;
+            store.flush()?;
         }
+        Chain::open(store, spec)
+    }
+
+    /// The tree a store holds, at its head; `StoreError::Corrupt` if it has none.
+    pub fn open(store: S, spec: ChainSpec) -> Result<Chain<S>, StoreError> {
+        let missing = |what: &str| StoreError::Corrupt {
+            what: what.into(),
+            reason: "missing".into(),
+        };
+        let head = store.head()?.ok_or_else(|| missing("head"))?;
+        let head_total_difficulty = store
+            .block(&head)?
+            .ok_or_else(|| missing("head block"))?
+            .total_difficulty;
+        Ok(Chain {
+            spec,
+            store,
+            head,
+            head_total_difficulty,
+        })
     }
 
     /// The chain's fork schedule.
     pub fn spec(&self) -> &ChainSpec {
         &self.spec
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The store, to flush it or read its meta values.
+    pub fn store_mut(&mut self) -> &mut S {
+        &mut self.store
     }
 
     /// The head's hash.
@@ -133,24 +207,39 @@ impl Chain {
     }
 
     /// The head block.
-    pub fn head(&self) -> Option<&ChainNode> {
-        self.nodes.get(&self.head)
+    pub fn head(&self) -> Option<Arc<ChainNode>> {
+        self.node(&self.head)
     }
 
-    /// An accepted block.
-    pub fn node(&self, hash: &H256) -> Option<&ChainNode> {
-        self.nodes.get(hash)
+    /// An accepted block (`None` also when the store fails to read it).
+    pub fn node(&self, hash: &H256) -> Option<Arc<ChainNode>> {
+        self.store.block(hash).ok().flatten()
     }
 
-    /// Decodes `rlp`, finds the parent, lets `execute` validate and run the block on a copy of the
-    /// parent's state, and on success stores the block and moves the head if it wins.
+    /// Decodes `rlp`, finds the parent, lets `execute` validate and run the block over the
+    /// parent's stored state, and on success stores the block and its new nodes in one batch and
+    /// moves the head if it wins.
     pub fn import<F>(&mut self, rlp: &[u8], execute: F) -> Result<Imported, Rejection>
     where
-        F: FnOnce(ImportContext<'_>) -> Result<InMemoryState, String>,
+        F: FnOnce(ImportContext<'_>) -> Result<PostState, String>,
+    {
+        self.import_with_meta(rlp, Vec::new(), execute)
+    }
+
+    /// [`Chain::import`], also writing `meta` in the same batch as the block (a replay's
+    /// progress, so both are committed together or not at all).
+    pub fn import_with_meta<F>(
+        &mut self,
+        rlp: &[u8],
+        meta: Vec<(String, Vec<u8>)>,
+        execute: F,
+    ) -> Result<Imported, Rejection>
+    where
+        F: FnOnce(ImportContext<'_>) -> Result<PostState, String>,
     {
         let block = Block::decode(rlp).map_err(|e| Rejection::Decode(e.to_string()))?;
         let hash = block.header.hash();
-        if self.nodes.contains_key(&hash) {
+        if self.store.block(&hash)?.is_some() {
             return Ok(Imported {
                 hash,
                 number: block.header.number,
@@ -160,47 +249,49 @@ impl Chain {
         }
         let parent_hash = block.header.parent_hash;
         let parent = self
-            .nodes
-            .get(&parent_hash)
+            .store
+            .block(&parent_hash)?
             .ok_or(Rejection::UnknownParent(parent_hash))?;
         let parent_td = parent.total_difficulty;
         let spec = self
             .spec
             .spec_at(block.header.number, block.header.timestamp, parent_td);
-        let (ancestors, ancestor_blocks) = self.ancestors(parent_hash);
-        let mut state = parent.state.clone();
-        state.block_hashes = self.block_hashes(&block.header);
+        let (ancestors, ancestor_blocks, block_hashes) = self.ancestors(&block.header, &parent)?;
         let context = ImportContext {
             chain: &self.spec,
             spec,
             parent: &parent.block.header,
             parent_total_difficulty: parent_td,
+            parent_state_root: parent.state_root,
             ancestors: &ancestors,
             ancestor_blocks: &ancestor_blocks,
             block: &block,
             rlp,
-            state,
+            block_hashes: &block_hashes,
+            nodes: &self.store,
         };
-        let mut state = execute(context).map_err(Rejection::Invalid)?;
-        state.block_hashes.clear();
+        let post = execute(context).map_err(Rejection::Invalid)?;
         let total_difficulty = parent_td.saturating_add(block.header.difficulty);
         let number = block.header.number;
-        let head_td = self
-            .nodes
-            .get(&self.head)
-            .map(|n| n.total_difficulty)
-            .unwrap_or_default();
-        let becomes_head = spec.is_enabled_in(SpecId::Paris) || total_difficulty > head_td;
-        self.nodes.insert(
-            hash,
-            ChainNode {
-                block,
-                state,
-                total_difficulty,
-            },
-        );
+        let becomes_head =
+            spec.is_enabled_in(SpecId::Paris) || total_difficulty > self.head_total_difficulty;
+        self.store.write(StoreBatch {
+            nodes: post.nodes,
+            codes: post.codes,
+            blocks: vec![(
+                hash,
+                ChainNode {
+                    block,
+                    state_root: post.root,
+                    total_difficulty,
+                },
+            )],
+            head: becomes_head.then_some(hash),
+            meta,
+        })?;
         if becomes_head {
             self.head = hash;
+            self.head_total_difficulty = total_difficulty;
         }
         Ok(Imported {
             hash,
@@ -210,45 +301,38 @@ impl Chain {
         })
     }
 
-    /// The headers of up to `BLOCK_HASH_WINDOW` ancestors starting at `from` (inclusive) and the
-    /// blocks of the first `ANCESTOR_DEPTH` of them, newest first.
-    fn ancestors(&self, from: H256) -> (Vec<Header>, Vec<Block>) {
+    /// For a block on top of `parent`: the headers of up to `BLOCK_HASH_WINDOW` ancestors
+    /// (parent first), the first `ANCESTOR_DEPTH` of them as blocks, and the hashes of the 256
+    /// blocks before it on its own branch.
+    #[allow(clippy::type_complexity)]
+    fn ancestors(
+        &self,
+        header: &Header,
+        parent: &Arc<ChainNode>,
+    ) -> Result<(Vec<Header>, Vec<Arc<ChainNode>>, BTreeMap<u64, H256>), StoreError> {
         let mut headers = Vec::new();
         let mut blocks = Vec::new();
-        let mut cursor = Some(from);
-        while let Some(hash) = cursor {
-            if headers.len() as u64 >= BLOCK_HASH_WINDOW {
-                break;
-            }
-            let Some(node) = self.nodes.get(&hash) else {
-                break;
-            };
-            headers.push(node.block.header.clone());
-            if blocks.len() < ANCESTOR_DEPTH {
-                blocks.push(node.block.clone());
-            }
-            cursor = (node.block.header.number > 0).then_some(node.block.header.parent_hash);
-        }
-        (headers, blocks)
-    }
-
-    /// Hashes of the (up to) 256 blocks before `header` on its own branch.
-    fn block_hashes(&self, header: &Header) -> std::collections::BTreeMap<u64, H256> {
-        let mut hashes = std::collections::BTreeMap::new();
+        let mut hashes = BTreeMap::new();
         let lowest = header.number.saturating_sub(BLOCK_HASH_WINDOW);
         let mut hash = header.parent_hash;
-        while let Some(node) = self.nodes.get(&hash) {
-            let number = node.block.header.number;
-            if number < lowest {
+        let mut node = Some(parent.clone());
+        while let Some(current) = node {
+            let number = current.block.header.number;
+            if headers.len() as u64 >= BLOCK_HASH_WINDOW || number < lowest {
                 break;
             }
             hashes.insert(number, hash);
+            headers.push(current.block.header.clone());
+            if blocks.len() < ANCESTOR_DEPTH {
+                blocks.push(current.clone());
+            }
             if number == 0 {
                 break;
             }
-            hash = node.block.header.parent_hash;
+            hash = current.block.header.parent_hash;
+            node = self.store.block(&hash)?;
         }
-        hashes
+        Ok((headers, blocks, hashes))
     }
 }
 
@@ -306,8 +390,8 @@ mod tests {
         )
     }
 
-    fn accept(context: ImportContext<'_>) -> Result<InMemoryState, String> {
-        Ok(context.state)
+    fn accept(context: ImportContext<'_>) -> Result<PostState, String> {
+        Ok(PostState::unchanged(context.parent_state_root))
     }
 
     #[test]
@@ -375,12 +459,9 @@ mod tests {
                 assert_eq!(context.parent.hash(), b1.header.hash());
                 let numbers: Vec<u64> = context.ancestors.iter().map(|h| h.number).collect();
                 assert_eq!(numbers, vec![1, 0]);
-                assert_eq!(context.state.block_hashes.get(&1), Some(&b1.header.hash()));
-                assert_eq!(
-                    context.state.block_hashes.get(&0),
-                    Some(&genesis.header.hash())
-                );
-                Ok(context.state)
+                assert_eq!(context.block_hashes.get(&1), Some(&b1.header.hash()));
+                assert_eq!(context.block_hashes.get(&0), Some(&genesis.header.hash()));
+                Ok(PostState::unchanged(context.parent_state_root))
             })
             .unwrap();
         assert_eq!(chain.head_hash(), b2.header.hash());

@@ -14,7 +14,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use evm_core::InMemoryState;
 use serde_json::Value;
 
 use chain::scout::{Deposit, ScoutTest, ShardBlock};
@@ -41,7 +40,7 @@ pub fn run<F>(
     engine: &F,
 ) -> Result<(Report, usize), RunError>
 where
-    F: Fn(ImportContext<'_>, Result<&EeInput, &str>) -> Result<InMemoryState, String> + Sync,
+    F: Fn(ImportContext<'_>, Result<&EeInput, &str>) -> Result<chain::PostState, String> + Sync,
 {
     std::fs::create_dir_all(dir).map_err(|source| RunError::Io {
         path: dir.to_owned(),

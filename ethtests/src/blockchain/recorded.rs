@@ -4,7 +4,6 @@
 
 use std::cell::RefCell;
 
-use evm_core::InMemoryState;
 use primitive_types::H256;
 use serde_json::Value;
 
@@ -33,7 +32,7 @@ pub struct EeBlock {
 /// never reach an engine (not RLP, unknown parent) or have no EE input are not listed.
 pub fn run_test_recording<F>(test: &Value, engine: F) -> (TestRun, Vec<EeBlock>)
 where
-    F: Fn(ImportContext<'_>, Result<&EeInput, &str>) -> Result<InMemoryState, String>,
+    F: Fn(ImportContext<'_>, Result<&EeInput, &str>) -> Result<chain::PostState, String>,
 {
     let blocks = RefCell::new(Vec::new());
     let run = run_test_with(test, |context| {

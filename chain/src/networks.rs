@@ -1,0 +1,191 @@
+//! Named chains: their fork schedules, genesis blocks and genesis allocations, built in so a
+//! replay needs no file beside the binary.
+
+use std::collections::BTreeMap;
+
+use evm_core::block::{Activation, Block, ChainSpec, Header};
+use evm_core::state::InMemoryAccount;
+use evm_core::{InMemoryState, SpecId};
+use primitive_types::{H160, H256, U256};
+use witness::hex::literal;
+
+/// Mainnet's genesis allocation: an RLP list of `[address, balance]` pairs, addresses as
+/// integers (leading zero bytes dropped). 8,893 accounts, no code, no storage.
+const MAINNET_ALLOC_RLP: &[u8] = include_bytes!("../data/mainnet-alloc.rlp");
+
+/// Mainnet's genesis block hash.
+pub const MAINNET_GENESIS_HASH: H256 = H256(literal(
+    "d4e56740f876aef8c010b86a40d5f56745a118d0906a34e69aec8c0db1cb8fa3",
+));
+
+/// Why a built-in network could not be set up (a broken build, never a user's input).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("built-in {network} genesis: {reason}")]
+pub struct GenesisError {
+    /// The network.
+    pub network: &'static str,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// A named chain: its rules, its genesis block and the state that block commits to.
+#[derive(Clone, Debug)]
+pub struct Network {
+    /// The name (`mainnet`).
+    pub name: &'static str,
+    /// Fork schedule, DAO fork.
+    pub spec: ChainSpec,
+    /// The genesis block.
+    pub genesis: Block,
+    /// The genesis state (its root is the genesis header's state root).
+    pub alloc: InMemoryState,
+}
+
+/// Ethereum mainnet: every fork evm-core implements at its mainnet activation (blocks to
+/// London, the merge by terminal total difficulty, timestamps from Shanghai), and the DAO fork.
+pub fn mainnet_spec() -> ChainSpec {
+    use Activation::{Block as AtBlock, Timestamp, TotalDifficulty};
+    ChainSpec {
+        chain_id: 1,
+        forks: vec![
+            (SpecId::Frontier, AtBlock(0)),
+            (SpecId::Homestead, AtBlock(1_150_000)),
+            (SpecId::Tangerine, AtBlock(2_463_000)),
+            (SpecId::SpuriousDragon, AtBlock(2_675_000)),
+            (SpecId::Byzantium, AtBlock(4_370_000)),
+            (SpecId::Constantinople, AtBlock(7_280_000)),
+            (SpecId::Petersburg, AtBlock(7_280_000)),
+            (SpecId::Istanbul, AtBlock(9_069_000)),
+            (SpecId::Berlin, AtBlock(12_244_000)),
+            (SpecId::London, AtBlock(12_965_000)),
+            (
+                SpecId::Paris,
+                TotalDifficulty(U256::from_dec_str("58750000000000000000000").unwrap_or_default()),
+            ),
+            (SpecId::Shanghai, Timestamp(1_681_338_455)),
+            (SpecId::Cancun, Timestamp(1_710_338_135)),
+        ],
+        dao_fork_block: Some(1_920_000),
+    }
+}
+
+/// Mainnet's genesis header (block 0 of July 30, 2015).
+pub fn mainnet_genesis_header() -> Header {
+    Header {
+        parent_hash: H256::zero(),
+        ommers_hash: H256(literal(
+            "1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
+        )),
+        beneficiary: H160::zero(),
+        state_root: H256(literal(
+            "d7f8974fb5ac78d9ac099b9ad5018bedc2ce0a72dad1827a1709da30580f0544",
+        )),
+        transactions_root: witness::EMPTY_ROOT,
+        receipts_root: witness::EMPTY_ROOT,
+        logs_bloom: Default::default(),
+        difficulty: U256::from(0x4_0000_0000u64),
+        number: 0,
+        gas_limit: 5000,
+        gas_used: 0,
+        timestamp: 0,
+        extra_data: literal::<32>(
+            "11bbe8db4e347b4e8c937c1c8370e4b5ed33adb3db69cbdb7a38e1e50b1b82fa",
+        )
+        .to_vec(),
+        mix_hash: H256::zero(),
+        nonce: 0x42u64.to_be_bytes(),
+        base_fee_per_gas: None,
+        withdrawals_root: None,
+        blob_gas_used: None,
+        excess_blob_gas: None,
+        parent_beacon_block_root: None,
+    }
+}
+
+/// Mainnet's genesis allocation.
+pub fn mainnet_alloc() -> Result<InMemoryState, GenesisError> {
+    decode_alloc(MAINNET_ALLOC_RLP).map_err(|reason| GenesisError {
+        network: "mainnet",
+        reason,
+    })
+}
+
+/// Mainnet with its genesis; the genesis hash and state root are checked.
+pub fn mainnet() -> Result<Network, GenesisError> {
+    let header = mainnet_genesis_header();
+    let bad = |reason: String| GenesisError {
+        network: "mainnet",
+        reason,
+    };
+    if header.hash() != MAINNET_GENESIS_HASH {
+        return Err(bad(format!("header hashes to {:?}", header.hash())));
+    }
+    let alloc = mainnet_alloc()?;
+    let (root, _) = stateless::state_trie_nodes(&alloc);
+    if root != header.state_root {
+        return Err(bad(format!(
+            "allocation root {root:?} is not the header's {:?}",
+            header.state_root
+        )));
+    }
+    Ok(Network {
+        name: "mainnet",
+        spec: mainnet_spec(),
+        genesis: Block {
+            header,
+            transactions: Vec::new(),
+            ommers: Vec::new(),
+            withdrawals: None,
+        },
+        alloc,
+    })
+}
+
+/// `[[address, balance], ...]` to a state.
+fn decode_alloc(rlp: &[u8]) -> Result<InMemoryState, String> {
+    let mut list = witness::rlp::decode_list(rlp).map_err(|e| e.to_string())?;
+    let mut accounts = BTreeMap::new();
+    while !list.is_empty() {
+        let mut pair = list.list().map_err(|e| e.to_string())?;
+        let address = pair.bytes().map_err(|e| e.to_string())?;
+        let balance = pair.u256().map_err(|e| e.to_string())?;
+        pair.finish().map_err(|e| e.to_string())?;
+        if address.len() > 20 {
+            return Err(format!("address of {} bytes", address.len()));
+        }
+        let mut padded = [0u8; 20];
+        padded[20 - address.len()..].copy_from_slice(address);
+        accounts.insert(
+            H160(padded),
+            InMemoryAccount {
+                balance,
+                ..InMemoryAccount::default()
+            },
+        );
+    }
+    Ok(InMemoryState::new(accounts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mainnet_genesis_is_mainnets() {
+        let network = mainnet().unwrap();
+        assert_eq!(network.genesis.header.hash(), MAINNET_GENESIS_HASH);
+        assert_eq!(network.alloc.accounts.len(), 8893);
+        assert_eq!(
+            network.spec.spec_at(1_149_999, 0, U256::zero()),
+            SpecId::Frontier
+        );
+        assert_eq!(
+            network.spec.spec_at(1_150_000, 0, U256::zero()),
+            SpecId::Homestead
+        );
+        assert_eq!(
+            network.spec.spec_at(19_426_587, 1_710_338_135, U256::MAX),
+            SpecId::Cancun
+        );
+    }
+}
