@@ -12,6 +12,8 @@ section() { echo "== $1 (+$(( $(date +%s) - started )) s)"; }
 scripts/ensure-wasm-target.sh
 fixtures="$(scripts/fixtures.sh)"
 export ETHTESTS_DIR="$fixtures"
+# Mainnet history (era 0 as an era1 archive) for the era1 reader and `evm-ee replay`.
+export ERA1_DIR="${ERA1_DIR:-$(cd .. && pwd)/shared/history}"
 
 section "unit and integration tests"
 cargo test --workspace -j "$jobs"
@@ -79,6 +81,18 @@ if [ -z "${ee_summary[0]}" ] || [ "${ee_summary[0]}" != "${ee_summary[1]}" ]; th
   exit 1
 fi
 echo "wasmi and wasmtime agree: ${ee_summary[0]}"
+# Mainnet's era 0 (blocks 1..8191) replayed through the EE in both engines (issue 14): mainnet's
+# roots, and the same ticks in each.
+replay_ticks=()
+for engine in wasmi wasmtime; do
+  out="$("$bin" replay --json --engine "$engine" "$ERA1_DIR/mainnet-00000.era1")"
+  echo "replay in $engine: $out"
+  replay_ticks+=("$(echo "$out" | sed -n 's/.*"ticks":\([0-9]*\).*/\1/p')")
+done
+if [ -z "${replay_ticks[0]}" ] || [ "${replay_ticks[0]}" != "${replay_ticks[1]}" ]; then
+  echo "error: the replay's ticks differ: ${replay_ticks[*]}" >&2
+  exit 1
+fi
 # The state tests as blocks and the legacy (PoW era) chains, inside the EE in wasmtime.
 "$bin" ethtests blockchain --no-progress --engine wasmtime "${ee_limits[@]}" \
   "$fixtures/ethereum-tests/BlockchainTests/GeneralStateTests" \

@@ -8,6 +8,7 @@
 mod bench_cmd;
 mod bench_precompiles;
 mod precompile_cases;
+mod replay_cmd;
 mod run_cmd;
 mod witness_cmd;
 
@@ -44,6 +45,10 @@ enum Command {
     /// Measure what Wasm costs against native code, on the same inputs in one run.
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
+    /// Replay era1 archives of a named chain from its built-in genesis over the state store,
+    /// every block validated natively or inside the EE (`--engine wasmi|wasmtime`); resumable
+    /// with `--data DIR`. Example: `evm-ee replay mainnet-00000.era1 --engine wasmi`.
+    Replay(replay_cmd::ReplayArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -191,6 +196,7 @@ fn main() -> ExitCode {
         Command::Witness(WitnessCommand::Inspect(args)) => witness_cmd::inspect(&args),
         Command::Run(args) => run_cmd::run(&args),
         Command::Bench(command) => bench_cmd::run(&command),
+        Command::Replay(args) => replay_cmd::run(&args),
     }
 }
 

@@ -1,0 +1,240 @@
+//! `evm-ee replay`: era1 archives of a named chain replayed from genesis over the state store,
+//! every block validated natively or inside the EE.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use chain::{ArchivedBlock, MemoryStore, RedbStore, ReplayEngine, ReplayError, Replayer, Store};
+use era1::Era1Archive;
+
+/// Blocks between two durable commits of `--data` (a `kill -9` re-validates at most these).
+const COMMIT_EVERY: usize = 256;
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct ReplayArgs {
+    /// era1 archives, in block order (one era after the other).
+    #[arg(required = true)]
+    archives: Vec<PathBuf>,
+    /// The chain the archives belong to (built in: mainnet).
+    #[arg(long, default_value = "mainnet")]
+    chain: String,
+    /// Where each block is validated: `native` (evm-core over the store), or `wasmi` /
+    /// `wasmtime` (also inside the EE module, from a witness the store gives).
+    #[arg(long, default_value = "native")]
+    engine: String,
+    /// First block to validate (earlier blocks of the archives are imported natively, unless
+    /// the store has them).
+    #[arg(long)]
+    from: Option<u64>,
+    /// Last block to validate.
+    #[arg(long)]
+    to: Option<u64>,
+    /// The state store's folder: the replay is persisted there and resumes after its head when
+    /// run again (also after a `kill -9`). Without it the state lives in memory.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// The EE's tick budget per block (10^10 by default); `1e13` style accepted.
+    #[arg(long, value_parser = crate::parse_max_ticks)]
+    max_ticks: Option<u64>,
+    /// The EE's memory limit in MiB.
+    #[arg(long)]
+    max_memory: Option<u32>,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+    /// No progress bar.
+    #[arg(long)]
+    no_progress: bool,
+}
+
+pub(crate) fn run(args: &ReplayArgs) -> ExitCode {
+    match replay(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
+    let network = match args.chain.as_str() {
+        "mainnet" => chain::mainnet().map_err(|e| e.to_string())?,
+        other => return Err(format!("--chain {other}: built-in chains: mainnet")),
+    };
+    let engine = match args.engine.as_str() {
+        "native" => ReplayEngine::Native,
+        name => {
+            let engine: evm_ee_host::Engine = name
+                .parse()
+                .map_err(|e: evm_ee_host::HostError| format!("--engine: {e}"))?;
+            let limits = crate::host_limits(args.max_ticks, args.max_memory)?;
+            ReplayEngine::Ee(
+                chain::WasmEngine::new(engine, ee_module::EE_WASM, limits)
+                    .map_err(|e| e.to_string())?,
+            )
+        }
+    };
+    match &args.data {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let store = RedbStore::open(&dir.join("chain.redb"))
+                .map_err(|e| e.to_string())?
+                .commit_every(COMMIT_EVERY);
+            run_archives(args, Replayer::open(store, &network, engine))
+        }
+        None => run_archives(args, Replayer::open(MemoryStore::new(), &network, engine)),
+    }
+}
+
+fn run_archives<S: Store>(
+    args: &ReplayArgs,
+    replayer: Result<Replayer<S>, ReplayError>,
+) -> Result<ExitCode, String> {
+    let mut replayer = replayer.map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let resumed_at = replayer.head_number();
+    let mut archives = Vec::new();
+    for path in &args.archives {
+        let archive = Era1Archive::open(path).map_err(|e| e.to_string())?;
+        let root = archive
+            .verify_accumulator()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let checked = if archive.mainnet_root_known() {
+            "mainnet's"
+        } else {
+            "self-consistent; no built-in mainnet root for this era"
+        };
+        if !args.json {
+            eprintln!(
+                "{}: blocks {}..={}, accumulator {root:?} ({checked})",
+                path.display(),
+                archive.first_block(),
+                archive.last_block()
+            );
+        }
+        archives.push(archive);
+    }
+    let first = args.from.unwrap_or(1).max(1);
+    let last = args
+        .to
+        .unwrap_or(u64::MAX)
+        .min(archives.last().map(Era1Archive::last_block).unwrap_or(0));
+    let bar = (!args.no_progress && !args.json && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(last.saturating_sub(resumed_at));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} blocks {per_sec} {msg} {elapsed} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    replayer.validate_from(first);
+    let mut failure = None;
+    'archives: for archive in &archives {
+        for block in archive.blocks() {
+            let block = block.map_err(|e| e.to_string())?;
+            if block.number == 0 {
+                continue;
+            }
+            if block.number > last {
+                break 'archives;
+            }
+            if block.receipts_root().map_err(|e| e.to_string())? != block.header.receipts_root {
+                failure = Some(format!(
+                    "block {}: the archive's receipts do not match its header's receipts root",
+                    block.number
+                ));
+                break 'archives;
+            }
+            let rlp = block.block_rlp().map_err(|e| e.to_string())?;
+            let archived = ArchivedBlock {
+                number: block.number,
+                hash: block.hash(),
+                rlp: &rlp,
+                total_difficulty: Some(block.total_difficulty),
+            };
+            match replayer.replay(&archived) {
+                Ok(_) => {}
+                Err(error @ ReplayError::Disagrees { .. }) => {
+                    failure = Some(error.to_string());
+                    break 'archives;
+                }
+                Err(other) => return Err(other.to_string()),
+            }
+            if let Some(bar) = &bar
+                && block.number > resumed_at
+            {
+                bar.inc(1);
+                let totals = replayer.totals();
+                let seconds = totals.elapsed.as_secs_f64().max(1e-9);
+                bar.set_message(format!(
+                    "{:.1} Mgas/s {} ticks",
+                    totals.gas as f64 / seconds / 1e6,
+                    totals.ticks
+                ));
+            }
+        }
+    }
+    replayer.flush().map_err(|e| e.to_string())?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let totals = replayer.totals();
+    let head = replayer.chain().head().ok_or("the store lost its head")?;
+    let elapsed = started.elapsed().as_secs_f64();
+    if args.json {
+        let summary = serde_json::json!({
+            "command": "replay",
+            "chain": args.chain,
+            "engine": args.engine,
+            "resumed_after": resumed_at,
+            "validated": totals.blocks,
+            "skipped": totals.skipped,
+            "imported_before_from": totals.before_from,
+            "failed": u64::from(failure.is_some()),
+            "gas": totals.gas,
+            "transactions": totals.transactions,
+            "ticks": totals.ticks,
+            "blob_bytes": totals.blob_bytes,
+            "head": {
+                "number": head.block.header.number,
+                "hash": format!("{:?}", head.block.header.hash()),
+                "state_root": format!("{:?}", head.state_root),
+            },
+            "seconds": elapsed,
+            "first_failure": failure,
+        });
+        println!("{summary}");
+    } else {
+        println!(
+            "{} blocks validated ({} already in the store) with {}: {} gas, {} transactions, {} \
+             ticks, {} blob bytes in {elapsed:.1} s ({:.0} blocks/s)",
+            totals.blocks,
+            totals.skipped,
+            args.engine,
+            totals.gas,
+            totals.transactions,
+            totals.ticks,
+            totals.blob_bytes,
+            totals.blocks as f64 / elapsed.max(1e-9),
+        );
+        println!(
+            "head: block {} {:?}, state root {:?}",
+            head.block.header.number,
+            head.block.header.hash(),
+            head.state_root
+        );
+        if let Some(failure) = &failure {
+            println!("FAIL {failure}");
+        }
+    }
+    Ok(if failure.is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
