@@ -313,7 +313,7 @@ impl Era1Archive {
                 stored: self.accumulator_root,
             });
         }
-        if self.first_block % ERA_BLOCKS == 0
+        if self.first_block.is_multiple_of(ERA_BLOCKS)
             && let Some(mainnet) = MAINNET_ACCUMULATOR_ROOTS.get(self.era() as usize)
             && *mainnet != computed
         {
@@ -329,7 +329,7 @@ impl Era1Archive {
     /// Whether this era's mainnet accumulator root is built in (so `verify_accumulator` proves
     /// the archive is mainnet's, not only self-consistent).
     pub fn mainnet_root_known(&self) -> bool {
-        self.first_block % ERA_BLOCKS == 0
+        self.first_block.is_multiple_of(ERA_BLOCKS)
             && (self.era() as usize) < MAINNET_ACCUMULATOR_ROOTS.len()
     }
 

@@ -49,6 +49,9 @@ struct Held {
     batches: usize,
 }
 
+/// Decoded blocks by hash, and their hashes oldest first (to evict).
+type BlockCache = (HashMap<H256, Arc<ChainNode>>, VecDeque<H256>);
+
 /// Read handles on the last committed transaction.
 struct Readers {
     nodes: ReadOnlyTable<&'static [u8; 32], &'static [u8]>,
@@ -63,7 +66,7 @@ pub struct RedbStore {
     readers: Readers,
     held: Held,
     commit_every: usize,
-    cache: RefCell<(HashMap<H256, Arc<ChainNode>>, VecDeque<H256>)>,
+    cache: RefCell<BlockCache>,
 }
 
 impl RedbStore {
