@@ -137,3 +137,6 @@ pub(crate) fn decode_chain_node(hash: &H256, bytes: &[u8]) -> Result<ChainNode, 
         total_difficulty: U256::from_big_endian(td),
     })
 }
+
+#[cfg(test)]
+mod tests;
