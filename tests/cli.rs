@@ -318,6 +318,7 @@ fn witness_inspect_verifies_json_and_blob_witnesses() {
             )],
             deposit_contract: None,
             dao_fork_block: None,
+            bomb_delays: Vec::new(),
         },
         parent_total_difficulty: [0; 32],
         block: vec![0xc0],

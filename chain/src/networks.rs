@@ -66,6 +66,16 @@ pub fn mainnet_spec() -> ChainSpec {
             (SpecId::Cancun, Timestamp(1_710_338_135)),
         ],
         dao_fork_block: Some(1_920_000),
+        // Byzantium (EIP-649), Constantinople (EIP-1234), Muir Glacier (EIP-2384), London
+        // (EIP-3554), Arrow Glacier (EIP-4345), Gray Glacier (EIP-5133).
+        bomb_delays: vec![
+            (4_370_000, 3_000_000),
+            (7_280_000, 5_000_000),
+            (9_200_000, 9_000_000),
+            (12_965_000, 9_700_000),
+            (13_773_000, 10_700_000),
+            (15_050_000, 11_400_000),
+        ],
     }
 }
 

@@ -72,6 +72,9 @@ enum Suite {
     /// BlockchainTests: blocks imported in order with side chains and reorgs, checked against
     /// lastblockhash and the post-state.
     Blockchain(SuiteArgs),
+    /// DifficultyTests: the proof-of-work difficulty of a block after its parent, with every
+    /// bomb delay (Byzantium, Constantinople, Muir, London, Arrow and Gray Glacier).
+    Difficulty(SuiteArgs),
 }
 
 /// A suite runner of the `ethtests` crate.
@@ -85,6 +88,7 @@ impl Suite {
             Suite::Trie(args) => (args, ethtests::trie::run),
             Suite::Rlp(args) => (args, ethtests::rlp_tests::run),
             Suite::Blockchain(args) => (args, ethtests::blockchain::run),
+            Suite::Difficulty(args) => (args, ethtests::difficulty::run),
         }
     }
 }

@@ -7,6 +7,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod blockchain;
+pub mod difficulty;
 pub mod files;
 pub mod json;
 pub mod report;

@@ -346,6 +346,7 @@ fn run_stateless(
             forks: vec![(spec, ForkActivation::Block(0))],
             deposit_contract: None,
             dao_fork_block: None,
+            bomb_delays: Vec::new(),
         },
         // No parent block either: any total difficulty does.
         parent_total_difficulty: [0; 32],

@@ -5,10 +5,10 @@
 //! is in `docs/blob-format.md`; in short:
 //!
 //! ```text
-//! magic "EEBD" | version 0x01 | chain config | 32-byte parent total difficulty (big-endian)
+//! magic "EEBD" | version 0x02 | chain config | 32-byte parent total difficulty (big-endian)
 //!   | u32 len, block | witness: state, codes, headers, keys
 //! chain config = u64 chain_id | u8 n, n × fork | u8 tag [, 20-byte deposit contract]
-//!   | u8 tag [, u64 DAO fork block]
+//!   | u8 tag [, u64 DAO fork block] | u8 m, m × (u64 block, u64 bomb delay)
 //! fork = u8 index, u8 kind, then kind 0 (block) or 1 (timestamp): u64; kind 2 (total
 //!   difficulty): 32 bytes big-endian
 //! each witness list = u32 count, count × (u32 len, bytes)
@@ -34,8 +34,12 @@ use crate::block_witness::{PREFIX_LEN, Witness};
 /// The first four bytes of every blob: `"EEBD"` (evm-ee block data).
 pub const BLOB_MAGIC: [u8; 4] = *b"EEBD";
 
-/// The format version this crate writes and the only one it reads.
-pub const BLOB_VERSION: u8 = 1;
+/// The format version this crate writes and the only one it reads (2 added the bomb delays to
+/// the chain config).
+pub const BLOB_VERSION: u8 = 2;
+
+/// Most difficulty-bomb delays a chain config can list (mainnet has six).
+pub const MAX_BOMB_DELAYS: usize = 8;
 
 /// Most forks a chain config can list: each of evm-core's [`SpecId`]s at most once, in order.
 pub const MAX_FORKS: usize = SpecId::ALL.len();
@@ -138,6 +142,9 @@ pub struct ChainConfig {
     /// The block of the DAO fork (its irregular state change and extra-data rule), if the chain
     /// took it.
     pub dao_fork_block: Option<u64>,
+    /// Difficulty-bomb delays as `(first block, blocks the bomb is pushed back)`, blocks strictly
+    /// increasing, at most [`MAX_BOMB_DELAYS`] (see `ChainSpec::bomb_delays`).
+    pub bomb_delays: Vec<(u64, u64)>,
 }
 
 impl ChainConfig {
@@ -160,6 +167,8 @@ impl ChainConfig {
             + self.deposit_contract.map_or(0, |_| 20)
             + 1
             + self.dao_fork_block.map_or(0, |_| 8)
+            + 1
+            + 16 * self.bomb_delays.len()
     }
 
     /// Keccak-256 of the canonical encoding.
@@ -179,8 +188,8 @@ impl ChainConfig {
     }
 
     /// The compact chain config of `chain` (what the EE commits to), carrying every rule of the
-    /// chain: activations by block, total difficulty and timestamp, and the DAO fork block; no
-    /// deposit contract.
+    /// chain: activations by block, total difficulty and timestamp, the DAO fork block and the
+    /// bomb delays; no deposit contract.
     ///
     /// Fails if the format cannot hold the schedule: activations out of the format's order
     /// (block ones, then at most one total-difficulty one, then timestamp ones), or a terminal
@@ -206,6 +215,7 @@ impl ChainConfig {
                 .collect(),
             deposit_contract: None,
             dao_fork_block: chain.dao_fork_block,
+            bomb_delays: chain.bomb_delays.clone(),
         };
         config.check()?;
         Ok(config)
@@ -230,6 +240,7 @@ impl ChainConfig {
                 })
                 .collect(),
             dao_fork_block: self.dao_fork_block,
+            bomb_delays: self.bomb_delays.clone(),
         }
     }
 
@@ -260,6 +271,12 @@ impl ChainConfig {
                 out.push(TAG_SOME);
                 out.extend_from_slice(&block.to_le_bytes());
             }
+        }
+        // A list this long is invalid anyway; 255 makes `decode` reject it at the count.
+        out.push(u8::try_from(self.bomb_delays.len()).unwrap_or(u8::MAX));
+        for (block, delay) in &self.bomb_delays {
+            out.extend_from_slice(&block.to_le_bytes());
+            out.extend_from_slice(&delay.to_le_bytes());
         }
     }
 }
@@ -477,6 +494,21 @@ pub enum BlobError {
         found: ForkActivation,
         /// The previous entry's activation.
         previous: ForkActivation,
+    },
+    /// A bomb delay that does not start after the previous one.
+    #[error(
+        "{field}: block {found} at offset {offset}, expected after the previous delay's block \
+         {previous} (bomb delays in strictly increasing block order)"
+    )]
+    BombDelayOutOfOrder {
+        /// The delay entry's block.
+        field: String,
+        /// Offset of the block number.
+        offset: usize,
+        /// The block found.
+        found: u64,
+        /// The previous entry's block.
+        previous: u64,
     },
     /// A second total-difficulty activation: a chain has one terminal total difficulty.
     #[error(
@@ -697,11 +729,40 @@ fn read_chain_config(r: &mut Reader<'_>) -> Result<ChainConfig, BlobError> {
         }
     };
 
+    let count_offset = r.pos;
+    let count = r.u8(&|| "chain_config.bomb_delays".into())?;
+    if usize::from(count) > MAX_BOMB_DELAYS {
+        return Err(BlobError::CountTooLarge {
+            field: "chain_config.bomb_delays".into(),
+            offset: count_offset,
+            count: count.into(),
+            max: MAX_BOMB_DELAYS as u64,
+        });
+    }
+    let mut bomb_delays: Vec<(u64, u64)> = Vec::with_capacity(count.into());
+    for i in 0..usize::from(count) {
+        let block_offset = r.pos;
+        let block = r.u64(&|| format!("chain_config.bomb_delays[{i}].block"))?;
+        let delay = r.u64(&|| format!("chain_config.bomb_delays[{i}].delay"))?;
+        if let Some(&(previous, _)) = bomb_delays.last()
+            && block <= previous
+        {
+            return Err(BlobError::BombDelayOutOfOrder {
+                field: format!("chain_config.bomb_delays[{i}].block"),
+                offset: block_offset,
+                found: block,
+                previous,
+            });
+        }
+        bomb_delays.push((block, delay));
+    }
+
     Ok(ChainConfig {
         chain_id,
         forks,
         deposit_contract,
         dao_fork_block,
+        bomb_delays,
     })
 }
 
@@ -797,6 +858,7 @@ mod tests {
                 ],
                 deposit_contract: Some([0x42; 20]),
                 dao_fork_block: Some(1_920_000),
+                bomb_delays: vec![(4_370_000, 3_000_000), (7_280_000, 5_000_000)],
             },
             parent_total_difficulty: TTD,
             block: vec![0xc3, 0xc0, 0xc0, 0xc0],
@@ -823,7 +885,7 @@ mod tests {
         let bytes = small().encode();
         let expected = concat!(
             "45454244",         // magic "EEBD"
-            "01",               // version
+            "02",               // version
             "0100000000000000", // chain_id 1
             "03",               // 3 forks
             "0a02",             // Paris at total difficulty
@@ -832,7 +894,10 @@ mod tests {
             "0c01983a000000000000", // Cancun at timestamp 15000
             "01",                   // deposit contract follows
             "4242424242424242424242424242424242424242",
-            "01004c1d0000000000", // DAO fork at block 1920000
+            "01004c1d0000000000",               // DAO fork at block 1920000
+            "02",                               // 2 bomb delays
+            "50ae420000000000c0c62d0000000000", // from block 4370000, 3000000
+            "80156f0000000000404b4c0000000000", // from block 7280000, 5000000
             // parent total difficulty
             "000000000000000000000000000000000000000000000c70d808a128d7380000",
             "04000000c3c0c0c0", // block, 4 bytes
@@ -846,8 +911,8 @@ mod tests {
         );
         assert_eq!(hex(&bytes), expected);
         assert_eq!(bytes.len(), small().encoded_len());
-        assert_eq!(bytes.len(), 170);
-        assert_eq!(small().chain_config.encoded_len(), 93);
+        assert_eq!(bytes.len(), 203);
+        assert_eq!(small().chain_config.encoded_len(), 126);
         assert_eq!(BlockDataBlob::decode(&bytes).unwrap(), small());
     }
 
@@ -877,13 +942,14 @@ mod tests {
                 forks: vec![],
                 deposit_contract: None,
                 dao_fork_block: None,
+                bomb_delays: Vec::new(),
             },
             parent_total_difficulty: [0; 32],
             block: vec![],
             witness: Witness::default(),
         };
         let bytes = blob.encode();
-        assert_eq!(bytes.len(), 4 + 1 + 11 + 32 + 4 + 16);
+        assert_eq!(bytes.len(), 4 + 1 + 12 + 32 + 4 + 16);
         assert_eq!(BlockDataBlob::decode(&bytes).unwrap(), blob);
     }
 
@@ -900,8 +966,8 @@ mod tests {
     #[test]
     fn unsupported_version() {
         let mut bytes = small().encode();
-        bytes[4] = 2;
-        assert_eq!(err(&bytes), "version: found 2 at offset 4, expected 1");
+        bytes[4] = 1;
+        assert_eq!(err(&bytes), "version: found 1 at offset 4, expected 2");
     }
 
     #[test]
@@ -928,12 +994,12 @@ mod tests {
             "chain_config.forks[1].activation: needs 8 bytes at offset 50, only 4 remain"
         );
         assert_eq!(
-            err(&bytes[..169]),
-            "witness.keys: needs 4 bytes at offset 166, only 3 remain"
+            err(&bytes[..202]),
+            "witness.keys: needs 4 bytes at offset 199, only 3 remain"
         );
         assert_eq!(
-            err(&bytes[..167]),
-            "witness.keys: needs 4 bytes at offset 166, only 1 remains"
+            err(&bytes[..200]),
+            "witness.keys: needs 4 bytes at offset 199, only 1 remains"
         );
         assert_eq!(
             err(&bytes[..74]),
@@ -948,28 +1014,28 @@ mod tests {
             "chain_config.dao_fork_block.number: needs 8 bytes at offset 90, only 3 remain"
         );
         assert_eq!(
-            err(&bytes[..100]),
-            "parent_total_difficulty: needs 32 bytes at offset 98, only 2 remain"
+            err(&bytes[..133]),
+            "parent_total_difficulty: needs 32 bytes at offset 131, only 2 remain"
         );
         // The block's length says 4, two bytes are there.
         assert_eq!(
-            err(&bytes[..136]),
-            "block: length 4 at offset 130 exceeds the 2 bytes after it, expected at most 2"
+            err(&bytes[..169]),
+            "block: length 4 at offset 163 exceeds the 2 bytes after it, expected at most 2"
         );
         assert_eq!(
             err(&bytes[..bytes.len() - 2]),
-            "witness.keys: needs 4 bytes at offset 166, only 2 remain"
+            "witness.keys: needs 4 bytes at offset 199, only 2 remain"
         );
     }
 
     #[test]
     fn length_too_large() {
         let mut bytes = small().encode();
-        // witness.state[0]'s length (offset 142) set to 2^32 - 1.
-        bytes[142..146].copy_from_slice(&u32::MAX.to_le_bytes());
+        // witness.state[0]'s length (offset 175) set to 2^32 - 1.
+        bytes[175..179].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(
             err(&bytes),
-            "witness.state[0]: length 4294967295 at offset 142 exceeds the 24 bytes after it, \
+            "witness.state[0]: length 4294967295 at offset 175 exceeds the 24 bytes after it, \
              expected at most 24"
         );
     }
@@ -977,11 +1043,11 @@ mod tests {
     #[test]
     fn count_too_large_does_not_allocate() {
         let mut bytes = small().encode();
-        // witness.state's count (offset 138) set to 2^32 - 1: rejected before any allocation.
-        bytes[138..142].copy_from_slice(&u32::MAX.to_le_bytes());
+        // witness.state's count (offset 171) set to 2^32 - 1: rejected before any allocation.
+        bytes[171..175].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(
             err(&bytes),
-            "witness.state: count 4294967295 at offset 138, expected at most 7"
+            "witness.state: count 4294967295 at offset 171, expected at most 7"
         );
         let mut bytes = small().encode();
         bytes[13] = 14;
@@ -1090,6 +1156,7 @@ mod tests {
                 .collect(),
             deposit_contract: None,
             dao_fork_block: None,
+            bomb_delays: Vec::new(),
         };
         assert_eq!(config.check(), Ok(()));
     }
@@ -1121,12 +1188,38 @@ mod tests {
     }
 
     #[test]
+    fn bomb_delays_truncated_too_many_or_out_of_order() {
+        let bytes = small().encode();
+        assert_eq!(
+            err(&bytes[..98]),
+            "chain_config.bomb_delays: needs 1 byte at offset 98, only 0 remain"
+        );
+        assert_eq!(
+            err(&bytes[..110]),
+            "chain_config.bomb_delays[0].delay: needs 8 bytes at offset 107, only 3 remain"
+        );
+        let mut many = bytes.clone();
+        many[98] = 9;
+        assert_eq!(
+            err(&many),
+            "chain_config.bomb_delays: count 9 at offset 98, expected at most 8"
+        );
+        let mut config = small().chain_config;
+        config.bomb_delays = vec![(5, 1), (5, 2)];
+        assert_eq!(
+            config.check().unwrap_err().to_string(),
+            "chain_config.bomb_delays[1].block: block 5 at offset 110, expected after the \
+             previous delay's block 5 (bomb delays in strictly increasing block order)"
+        );
+    }
+
+    #[test]
     fn trailing_bytes() {
         let mut bytes = small().encode();
         bytes.extend_from_slice(&[0, 0, 0]);
         assert_eq!(
             err(&bytes),
-            "3 trailing bytes at offset 170, expected the end of the blob"
+            "3 trailing bytes at offset 203, expected the end of the blob"
         );
     }
 
@@ -1139,6 +1232,7 @@ mod tests {
                 .collect(),
             deposit_contract: None,
             dao_fork_block: None,
+            bomb_delays: Vec::new(),
         };
         assert!(matches!(
             config.check(),
@@ -1191,13 +1285,17 @@ mod tests {
             activations(),
             proptest::option::of(any::<[u8; 20]>()),
             proptest::option::of(any::<u64>()),
+            proptest::collection::btree_map(any::<u64>(), any::<u64>(), 0..=MAX_BOMB_DELAYS),
         )
             .prop_map(
-                |(chain_id, indexes, activations, deposit_contract, dao_fork_block)| ChainConfig {
-                    chain_id,
-                    forks: indexes.into_iter().zip(activations).collect(),
-                    deposit_contract,
-                    dao_fork_block,
+                |(chain_id, indexes, activations, deposit_contract, dao_fork_block, delays)| {
+                    ChainConfig {
+                        chain_id,
+                        forks: indexes.into_iter().zip(activations).collect(),
+                        deposit_contract,
+                        dao_fork_block,
+                        bomb_delays: delays.into_iter().collect(),
+                    }
                 },
             )
     }

@@ -59,7 +59,7 @@ mod generate_tests;
 
 pub use blob::{
     BLOB_MAGIC, BLOB_VERSION, BlobError, BlockDataBlob, ChainConfig, ForkActivation,
-    MAX_FORK_INDEX, MAX_FORKS,
+    MAX_BOMB_DELAYS, MAX_FORK_INDEX, MAX_FORKS,
 };
 pub use block_witness::{Witness, WitnessSizes};
 pub use deposit::{DEPOSIT_EVENT_TOPIC, DEPOSIT_LEN, deposits_of};

@@ -182,6 +182,7 @@ mod tests {
             forks: vec![(SpecId::Frontier, ForkActivation::Block(0))],
             deposit_contract: None,
             dao_fork_block: None,
+            bomb_delays: Vec::new(),
         };
         let config_hash = chain_config.hash();
         let blob = BlockDataBlob {

@@ -4,6 +4,7 @@
 use alloc::vec::Vec;
 use primitive_types::U256;
 
+use super::difficulty::{ARROW_GLACIER_BOMB_DELAY, GRAY_GLACIER_BOMB_DELAY, bomb_delay};
 use crate::spec::SpecId;
 
 /// When a fork activates.
@@ -19,7 +20,7 @@ pub enum Activation {
 }
 
 /// A chain's rules: its id, its forks in activation order, the DAO fork block if it took the
-/// DAO fork.
+/// DAO fork, and when its difficulty bomb was pushed back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChainSpec {
     /// EIP-155 chain id.
@@ -29,6 +30,10 @@ pub struct ChainSpec {
     pub forks: Vec<(SpecId, Activation)>,
     /// The block of the DAO fork's irregular state change and extra-data rule, if any.
     pub dao_fork_block: Option<u64>,
+    /// Difficulty-bomb delays as `(first block, blocks the bomb is pushed back)`, in increasing
+    /// block order; before the first entry the bomb is not delayed. Forks that only delay the
+    /// bomb (Muir, Arrow and Gray Glacier) appear here and nowhere in [`ChainSpec::forks`].
+    pub bomb_delays: Vec<(u64, u64)>,
 }
 
 /// Mainnet chain id, the one every ethereum/tests network uses.
@@ -44,14 +49,16 @@ impl ChainSpec {
     /// configurations. Chain id 1.
     pub fn from_test_network(name: &str) -> Option<ChainSpec> {
         let Some((from, rest)) = name.split_once("To") else {
-            let spec = parse_fork(name)?;
+            let (spec, glacier) = parse_fork(name)?;
+            let forks = from_genesis(spec);
             return Some(ChainSpec {
                 chain_id: TEST_CHAIN_ID,
-                forks: from_genesis(spec),
+                bomb_delays: bomb_delays_of(&forks, glacier),
+                forks,
                 dao_fork_block: None,
             });
         };
-        let from = parse_fork(from)?;
+        let (from, glacier) = parse_fork(from)?;
         let (to, at) = rest.split_once("At")?;
         let activation = if let Some(time) = at.strip_prefix("Time") {
             let thousands: u64 = time.strip_suffix('k')?.parse().ok()?;
@@ -68,11 +75,15 @@ impl ChainSpec {
             };
             return Some(ChainSpec {
                 chain_id: TEST_CHAIN_ID,
+                bomb_delays: bomb_delays_of(&forks, glacier),
                 forks,
                 dao_fork_block: Some(block),
             });
         }
-        let to = parse_fork(to)?;
+        // A glacier target (a bomb delay only) is not a transition these fixtures use.
+        let (to, None) = parse_fork(to)? else {
+            return None;
+        };
         if to <= from {
             return None;
         }
@@ -84,9 +95,20 @@ impl ChainSpec {
         );
         Some(ChainSpec {
             chain_id: TEST_CHAIN_ID,
+            bomb_delays: bomb_delays_of(&forks, glacier),
             forks,
             dao_fork_block: None,
         })
+    }
+
+    /// How many blocks the difficulty bomb is pushed back at block `number`: the delay of the
+    /// last [`ChainSpec::bomb_delays`] entry at or before it, zero before the first.
+    pub fn bomb_delay_at(&self, number: u64) -> u64 {
+        self.bomb_delays
+            .iter()
+            .take_while(|(block, _)| *block <= number)
+            .last()
+            .map_or(0, |(_, delay)| *delay)
     }
 
     /// The fork of the block with this number and timestamp whose parent has total difficulty
@@ -106,12 +128,40 @@ impl ChainSpec {
     }
 }
 
-/// A fork name of a test network; `ArrowGlacier` (a difficulty bomb delay only) follows London.
-fn parse_fork(name: &str) -> Option<SpecId> {
+/// A fork name of a test network, with the bomb delay of a glacier name: `ArrowGlacier` and
+/// `GrayGlacier` (difficulty-bomb delays only) follow London's rules.
+fn parse_fork(name: &str) -> Option<(SpecId, Option<u64>)> {
     if name.eq_ignore_ascii_case("arrowglacier") {
-        return Some(SpecId::London);
+        return Some((SpecId::London, Some(ARROW_GLACIER_BOMB_DELAY)));
     }
-    SpecId::from_name(name)
+    if name.eq_ignore_ascii_case("grayglacier") {
+        return Some((SpecId::London, Some(GRAY_GLACIER_BOMB_DELAY)));
+    }
+    Some((SpecId::from_name(name)?, None))
+}
+
+/// The bomb delays of a test network: each block-activated fork's own delay (see
+/// [`bomb_delay`]) from its activation block on, and a glacier's delay from genesis. The
+/// clients' test configurations schedule Muir Glacier with Berlin, so Berlin delays by 9M.
+pub fn bomb_delays_of(forks: &[(SpecId, Activation)], glacier: Option<u64>) -> Vec<(u64, u64)> {
+    let mut delays: Vec<(u64, u64)> = Vec::new();
+    let mut push = |block: u64, delay: u64| match delays.last_mut() {
+        Some(last) if last.0 == block => last.1 = last.1.max(delay),
+        Some(last) if last.1 >= delay => {}
+        _ => delays.push((block, delay)),
+    };
+    for (spec, activation) in forks {
+        if let Activation::Block(block) = *activation {
+            let delay = bomb_delay(*spec);
+            if delay > 0 {
+                push(block, delay);
+            }
+        }
+    }
+    if let Some(delay) = glacier {
+        push(0, delay);
+    }
+    delays
 }
 
 /// `spec` and every fork before it, active from genesis (timestamp 0 for Shanghai on).

@@ -18,32 +18,42 @@ pub const EMPTY_OMMERS_HASH: primitive_types::H256 = primitive_types::H256([
     0xd3, 0x12, 0x45, 0x1b, 0x94, 0x8a, 0x74, 0x13, 0xf0, 0xa1, 0x42, 0xfd, 0x40, 0xd4, 0x93, 0x47,
 ]);
 
-/// How many blocks the fork pushes the difficulty bomb back: Byzantium 3M (EIP-649),
-/// Constantinople 5M (EIP-1234), Berlin 9M (Muir Glacier's EIP-2384, in force when Berlin
-/// activated), London 9.7M (EIP-3554).
-///
-/// The `SpecId` schedule has no glacier forks of its own, so Istanbul keeps Constantinople's 5M
-/// (Muir Glacier came a month after it on mainnet) and London keeps 9.7M (Arrow Glacier's 10.7M
-/// and Gray Glacier's 11.4M are not distinguished). ethereum/tests never reach a block where
-/// these differ: their chains stay below block 300, far from any bomb period.
+/// Muir Glacier's delay (EIP-2384, mainnet block 9,200,000).
+pub const MUIR_GLACIER_BOMB_DELAY: u64 = 9_000_000;
+/// Arrow Glacier's delay (EIP-4345, mainnet block 13,773,000).
+pub const ARROW_GLACIER_BOMB_DELAY: u64 = 10_700_000;
+/// Gray Glacier's delay (EIP-5133, mainnet block 15,050,000).
+pub const GRAY_GLACIER_BOMB_DELAY: u64 = 11_400_000;
+
+/// How many blocks a fork that changes the rules pushes the difficulty bomb back: Byzantium 3M
+/// (EIP-649), Constantinople 5M (EIP-1234), Berlin 9M (Muir Glacier's EIP-2384, in force when
+/// Berlin activated), London 9.7M (EIP-3554). This is the default a chain built from forks
+/// alone gets; the glacier forks, which only move the bomb, are scheduled in
+/// [`ChainSpec::bomb_delays`](super::ChainSpec::bomb_delays).
 pub const fn bomb_delay(spec: SpecId) -> u64 {
     match spec {
         SpecId::Frontier | SpecId::Homestead | SpecId::Tangerine | SpecId::SpuriousDragon => 0,
         SpecId::Byzantium => 3_000_000,
         SpecId::Constantinople | SpecId::Petersburg | SpecId::Istanbul => 5_000_000,
-        SpecId::Berlin => 9_000_000,
+        SpecId::Berlin => MUIR_GLACIER_BOMB_DELAY,
         SpecId::London | SpecId::Paris | SpecId::Shanghai | SpecId::Cancun => 9_700_000,
     }
 }
 
-/// The difficulty a block with `timestamp` and `number` must have after `parent` under `spec`.
+/// The difficulty a block with `timestamp` and `number` must have after `parent` under `spec`,
+/// with the bomb pushed back `bomb_delay` blocks ([`ChainSpec::bomb_delay_at`](super::ChainSpec::bomb_delay_at)).
 ///
 /// Frontier: `p + p/2048` if the block came within 13 s, else `p - p/2048`. Homestead (EIP-2):
 /// `p + p/2048 * max(1 - Δt/10, -99)`. Byzantium (EIP-100): `p + p/2048 * max(y - Δt/9, -99)`
 /// with `y = 2` if the parent has ommers, else 1. Never below 131072; then the bomb adds
-/// `2^(n/100000 - 2)` with `n` the block number minus the fork's [`bomb_delay`]. Zero from the
-/// merge on.
-pub fn expected_difficulty(spec: SpecId, parent: &Header, timestamp: u64, number: u64) -> U256 {
+/// `2^(n/100000 - 2)` with `n` the block number minus `bomb_delay`. Zero from the merge on.
+pub fn expected_difficulty(
+    spec: SpecId,
+    bomb_delay: u64,
+    parent: &Header,
+    timestamp: u64,
+    number: u64,
+) -> U256 {
     if spec.is_enabled_in(SpecId::Paris) {
         return U256::zero();
     }
@@ -73,7 +83,7 @@ pub fn expected_difficulty(spec: SpecId, parent: &Header, timestamp: u64, number
     };
     let mut difficulty = adjusted.max(U256::from(MINIMUM_DIFFICULTY));
 
-    let fake_number = number.saturating_sub(bomb_delay(spec));
+    let fake_number = number.saturating_sub(bomb_delay);
     let period = fake_number / BOMB_PERIOD;
     if period > 1 {
         // `period - 2` is below 2^64 / 100000, but a shift past 255 bits is not a U256.

@@ -24,7 +24,7 @@ const OPTIONAL_FIELDS: [&str; 5] = [
 
 /// An Ethereum block header, Frontier to Cancun. The optional fields are `Some` exactly from the
 /// fork that introduced them on; [`validate_header`](super::validate_header) enforces that.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Header {
     /// Hash of the parent header.
     pub parent_hash: H256,

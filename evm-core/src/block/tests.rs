@@ -12,7 +12,7 @@ use super::base_fee::{INITIAL_BASE_FEE, expected_base_fee};
 use super::beacon_root::{BEACON_ROOTS_ADDRESS, SYSTEM_ADDRESS};
 use super::blob_gas::expected_excess_blob_gas;
 use super::dao::{DAO_DRAIN_LIST, DAO_EXTRA_DATA, DAO_REFUND_CONTRACT};
-use super::difficulty::{EMPTY_OMMERS_HASH, expected_difficulty};
+use super::difficulty::{EMPTY_OMMERS_HASH, bomb_delay, expected_difficulty};
 use super::*;
 use crate::execute::GAS_PER_BLOB;
 use crate::logs::Bloom;
@@ -205,6 +205,29 @@ fn test_networks_parse() {
     }
 }
 
+#[test]
+fn test_networks_schedule_their_bomb_delays() {
+    let delay = |network: &str, number: u64| {
+        ChainSpec::from_test_network(network)
+            .unwrap()
+            .bomb_delay_at(number)
+    };
+    assert_eq!(delay("Homestead", 5_000_000), 0);
+    assert_eq!(delay("Byzantium", 0), 3_000_000);
+    assert_eq!(delay("Istanbul", 0), 5_000_000);
+    assert_eq!(delay("Berlin", 0), 9_000_000);
+    assert_eq!(delay("London", 0), 9_700_000);
+    assert_eq!(delay("ArrowGlacier", 0), 10_700_000);
+    assert_eq!(delay("GrayGlacier", 0), 11_400_000);
+    assert_eq!(delay("ArrowGlacierToParisAtDiffC0000", 0), 10_700_000);
+    let transition = ChainSpec::from_test_network("ByzantiumToConstantinopleFixAt5").unwrap();
+    assert_eq!(transition.bomb_delays, vec![(0, 3_000_000), (5, 5_000_000)]);
+    assert_eq!(transition.bomb_delay_at(4), 3_000_000);
+    assert_eq!(transition.bomb_delay_at(5), 5_000_000);
+    // A glacier only moves the bomb; it is no transition target.
+    assert_eq!(ChainSpec::from_test_network("LondonToGrayGlacierAt5"), None);
+}
+
 // ---- Formulas -----------------------------------------------------------------------------
 
 fn pow_parent(timestamp: u64, difficulty: u64, with_ommers: bool) -> Header {
@@ -267,29 +290,35 @@ fn difficulty_matches_basic_tests() {
     for &(spec, parent_ts, parent_diff, ommers, ts, number, expected) in vectors {
         let parent = pow_parent(parent_ts, parent_diff, ommers);
         assert_eq!(
-            expected_difficulty(spec, &parent, ts, number),
+            expected_difficulty(spec, bomb_delay(spec), &parent, ts, number),
             U256::from(expected),
             "{spec} {number:#x}"
         );
     }
     // The bomb: Frontier rules at block 200,000 add 2^0; Byzantium's delay pushes it back 3M.
     let parent = pow_parent(0, 1_000_000, false);
-    let base = expected_difficulty(SpecId::Frontier, &parent, 20, 199_999);
+    let base = expected_difficulty(SpecId::Frontier, 0, &parent, 20, 199_999);
     assert_eq!(
-        expected_difficulty(SpecId::Frontier, &parent, 20, 200_000),
+        expected_difficulty(SpecId::Frontier, 0, &parent, 20, 200_000),
         base + 1
     );
     assert_eq!(
-        expected_difficulty(SpecId::Constantinople, &parent, 100, 5_200_000),
-        expected_difficulty(SpecId::Constantinople, &parent, 100, 5_199_999) + 1
+        expected_difficulty(SpecId::Constantinople, 5_000_000, &parent, 100, 5_200_000),
+        expected_difficulty(SpecId::Constantinople, 5_000_000, &parent, 100, 5_199_999) + 1
     );
     assert_eq!(
-        expected_difficulty(SpecId::Paris, &parent, 20, 1),
+        expected_difficulty(SpecId::Paris, 0, &parent, 20, 1),
         U256::zero()
     );
     // Never below the minimum.
     assert_eq!(
-        expected_difficulty(SpecId::Homestead, &pow_parent(0, 131_072, false), 10_000, 1),
+        expected_difficulty(
+            SpecId::Homestead,
+            0,
+            &pow_parent(0, 131_072, false),
+            10_000,
+            1
+        ),
         U256::from(131_072)
     );
 }
@@ -403,7 +432,7 @@ fn child(spec: SpecId, parent: &Header, seconds: u64) -> Header {
         parent_hash: parent.hash(),
         number,
         timestamp,
-        difficulty: expected_difficulty(spec, parent, timestamp, number),
+        difficulty: expected_difficulty(spec, bomb_delay(spec), parent, timestamp, number),
         base_fee_per_gas: spec
             .is_enabled_in(SpecId::London)
             .then(|| expected_base_fee(parent)),

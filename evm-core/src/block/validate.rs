@@ -47,7 +47,7 @@ pub fn validate_header(
     validate_extra_data(chain, header)?;
     validate_gas(spec, parent, header)?;
     validate_fork_fields(spec, header)?;
-    validate_consensus_fields(spec, parent, header)?;
+    validate_consensus_fields(chain, spec, parent, header)?;
     if spec.is_enabled_in(SpecId::London) {
         let expected = expected_base_fee(parent);
         if header.base_fee_per_gas != Some(expected) {
@@ -183,11 +183,18 @@ fn validate_fork_fields(spec: SpecId, header: &Header) -> Result<(), BlockError>
 
 /// Difficulty by the fork's formula; after the merge (EIP-3675) also a zero nonce and no ommers.
 fn validate_consensus_fields(
+    chain: &ChainSpec,
     spec: SpecId,
     parent: &Header,
     header: &Header,
 ) -> Result<(), BlockError> {
-    let expected = expected_difficulty(spec, parent, header.timestamp, header.number);
+    let expected = expected_difficulty(
+        spec,
+        chain.bomb_delay_at(header.number),
+        parent,
+        header.timestamp,
+        header.number,
+    );
     if header.difficulty != expected {
         return Err(BlockError::Difficulty {
             got: header.difficulty,
