@@ -28,6 +28,7 @@
 
 pub mod ee_engine;
 pub mod ee_input;
+pub mod genesis_file;
 pub mod native;
 pub mod networks;
 pub mod replay;
@@ -39,7 +40,10 @@ pub mod tree;
 pub use ee_engine::WasmEngine;
 pub use ee_input::{EeInput, chain_config};
 pub use native::{NativeRun, execute_native, run_native};
-pub use networks::{GenesisError, MAINNET_GENESIS_HASH, Network, mainnet};
+pub use networks::{
+    CHAIN_NAMES, ChainDefinition, ChainError, GenesisError, LaterFork, MAINNET_GENESIS_HASH,
+    Network, chain_by_name, mainnet,
+};
 pub use replay::{ArchivedBlock, ReplayEngine, ReplayError, ReplayTotals, ReplayedBlock, Replayer};
 pub use shard::{
     BlockReport, MAX_SCOUT_YAML_BYTES, ScoutReport, Shard, ShardError, run_scout_file,

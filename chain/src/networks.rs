@@ -1,5 +1,7 @@
-//! Named chains: their fork schedules, genesis blocks and genesis allocations, built in so a
-//! replay needs no file beside the binary.
+//! Named chains: their fork schedules, and for mainnet the genesis block and allocation, built
+//! in so a replay needs no file beside the binary. Sepolia, Holesky and Hoodi come with their
+//! rules only (their genesis allocations are large and their history is post-merge); any chain
+//! can be given as a geth `genesis.json` ([`crate::genesis_file`]).
 
 use std::collections::BTreeMap;
 
@@ -28,11 +30,155 @@ pub struct GenesisError {
     pub reason: String,
 }
 
-/// A named chain: its rules, its genesis block and the state that block commits to.
+/// Sepolia's genesis block hash.
+pub const SEPOLIA_GENESIS_HASH: H256 = H256(literal(
+    "25a5cc106eea7138acab33231d7160d69cb777ee0c2c553fcddf5138993e6dd9",
+));
+/// Holesky's genesis block hash.
+pub const HOLESKY_GENESIS_HASH: H256 = H256(literal(
+    "b5f7f912443c940f21fd611f12828d75b534364ed9e95ca4e307729a4661bde4",
+));
+/// Hoodi's genesis block hash.
+pub const HOODI_GENESIS_HASH: H256 = H256(literal(
+    "bbe312868b376a3001692a646dd2d7d1e4406380dfd86b98aa8a34d1557c971b",
+));
+
+/// The chains `--chain` knows by name.
+pub const CHAIN_NAMES: [&str; 4] = ["mainnet", "sepolia", "holesky", "hoodi"];
+
+/// A fork a chain activates that evm-core does not implement (Prague on): blocks from it on are
+/// refused with its name, never validated under older rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaterFork {
+    /// The fork's name.
+    pub name: String,
+    /// When it activates.
+    pub activation: Activation,
+}
+
+/// A chain as `--chain` names it: its rules, the forks past evm-core's, and its genesis where
+/// the project has it.
+#[derive(Clone, Debug)]
+pub struct ChainDefinition {
+    /// `mainnet`, `sepolia`, ... or a genesis file's stem.
+    pub name: String,
+    /// The forks evm-core implements, the DAO fork and the bomb delays.
+    pub spec: ChainSpec,
+    /// Forks after Cancun, in order.
+    pub later_forks: Vec<LaterFork>,
+    /// The genesis block's hash, where known.
+    pub genesis_hash: Option<H256>,
+    /// The genesis block and state: built in for mainnet, from the file for a genesis file.
+    pub network: Option<Network>,
+}
+
+impl ChainDefinition {
+    /// The first fork past evm-core's that a block with this number and timestamp is in.
+    pub fn later_fork_at(&self, number: u64, timestamp: u64) -> Option<&LaterFork> {
+        self.later_forks.iter().find(|fork| match fork.activation {
+            Activation::Block(block) => number >= block,
+            Activation::Timestamp(time) => timestamp >= time,
+            Activation::TotalDifficulty(_) => false,
+        })
+    }
+}
+
+/// Why `--chain` gave no chain.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// Neither a known name nor a `.json` file.
+    #[error(
+        "unknown chain {0:?}: expected one of mainnet, sepolia, holesky, hoodi or a genesis/chain-config FILE.json"
+    )]
+    Unknown(String),
+    /// The built-in genesis did not check out (a broken build).
+    #[error(transparent)]
+    Genesis(#[from] GenesisError),
+    /// The file was refused.
+    #[error(transparent)]
+    File(#[from] crate::genesis_file::GenesisFileError),
+}
+
+/// The chain `--chain` names: `mainnet`, `sepolia`, `holesky`, `hoodi`, or a path to a geth
+/// genesis file or bare chain config ending in `.json`.
+pub fn chain_by_name(name: &str) -> Result<ChainDefinition, ChainError> {
+    let timestamp_fork = |name: &str, time: u64| LaterFork {
+        name: name.to_string(),
+        activation: Activation::Timestamp(time),
+    };
+    let rules_only =
+        |name: &str, spec: ChainSpec, later: Vec<LaterFork>, hash: H256| ChainDefinition {
+            name: name.to_string(),
+            spec,
+            later_forks: later,
+            genesis_hash: Some(hash),
+            network: None,
+        };
+    Ok(match name {
+        "mainnet" => {
+            let network = mainnet()?;
+            ChainDefinition {
+                name: "mainnet".into(),
+                spec: network.spec.clone(),
+                later_forks: vec![timestamp_fork("Prague", 1_746_612_311)],
+                genesis_hash: Some(MAINNET_GENESIS_HASH),
+                network: Some(network),
+            }
+        }
+        "sepolia" => rules_only(
+            "sepolia",
+            merged_testnet_spec(
+                11_155_111,
+                U256::from(17_000_000_000_000_000u64),
+                1_677_557_088,
+                1_706_655_072,
+            ),
+            vec![timestamp_fork("Prague", 1_741_159_776)],
+            SEPOLIA_GENESIS_HASH,
+        ),
+        "holesky" => rules_only(
+            "holesky",
+            merged_testnet_spec(17_000, U256::zero(), 1_696_000_704, 1_707_305_664),
+            vec![timestamp_fork("Prague", 1_740_434_112)],
+            HOLESKY_GENESIS_HASH,
+        ),
+        "hoodi" => rules_only(
+            "hoodi",
+            merged_testnet_spec(560_048, U256::zero(), 0, 0),
+            vec![timestamp_fork("Prague", 1_742_999_832)],
+            HOODI_GENESIS_HASH,
+        ),
+        path if path.ends_with(".json") => {
+            crate::genesis_file::read_chain_file(std::path::Path::new(path))?
+        }
+        other => return Err(ChainError::Unknown(other.to_string())),
+    })
+}
+
+/// A testnet with every block fork from genesis (Muir Glacier's delay included, as their geth
+/// configs have it), the merge at `ttd`, Shanghai and Cancun by timestamp.
+fn merged_testnet_spec(chain_id: u64, ttd: U256, shanghai: u64, cancun: u64) -> ChainSpec {
+    let mut forks: Vec<(SpecId, Activation)> = SpecId::ALL
+        .iter()
+        .filter(|spec| **spec <= SpecId::London)
+        .map(|spec| (*spec, Activation::Block(0)))
+        .collect();
+    forks.push((SpecId::Paris, Activation::TotalDifficulty(ttd)));
+    forks.push((SpecId::Shanghai, Activation::Timestamp(shanghai)));
+    forks.push((SpecId::Cancun, Activation::Timestamp(cancun)));
+    ChainSpec {
+        chain_id,
+        bomb_delays: evm_core::block::chain::bomb_delays_of(&forks, None),
+        forks,
+        dao_fork_block: None,
+    }
+}
+
+/// A chain with its genesis: its rules, its genesis block and the state that block commits to.
 #[derive(Clone, Debug)]
 pub struct Network {
-    /// The name (`mainnet`).
-    pub name: &'static str,
+    /// The name (`mainnet`, or a genesis file's stem).
+    pub name: String,
     /// Fork schedule, DAO fork.
     pub spec: ChainSpec,
     /// The genesis block.
@@ -139,7 +285,7 @@ pub fn mainnet() -> Result<Network, GenesisError> {
         )));
     }
     Ok(Network {
-        name: "mainnet",
+        name: "mainnet".into(),
         spec: mainnet_spec(),
         genesis: Block {
             header,
@@ -179,6 +325,39 @@ fn decode_alloc(rlp: &[u8]) -> Result<InMemoryState, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_testnets_have_their_schedules() {
+        let sepolia = chain_by_name("sepolia").unwrap();
+        assert_eq!(sepolia.spec.chain_id, 11_155_111);
+        let before_merge = U256::from(16_999_999_999_999_999u64);
+        assert_eq!(sepolia.spec.spec_at(1, 1, before_merge), SpecId::London);
+        assert_eq!(sepolia.spec.spec_at(1, 1, before_merge + 1), SpecId::Paris);
+        assert_eq!(
+            sepolia.spec.spec_at(1, 1_706_655_072, before_merge + 1),
+            SpecId::Cancun
+        );
+        assert_eq!(sepolia.spec.bomb_delay_at(0), 9_700_000);
+        assert_eq!(
+            sepolia
+                .later_fork_at(1, 1_741_159_776)
+                .map(|f| f.name.as_str()),
+            Some("Prague")
+        );
+        assert_eq!(sepolia.later_fork_at(1, 1_741_159_775), None);
+        for name in CHAIN_NAMES {
+            let chain = chain_by_name(name).unwrap();
+            // Every schedule fits the EE's chain config.
+            crate::ee_input::chain_config(&chain.spec).unwrap();
+        }
+        let hoodi = chain_by_name("hoodi").unwrap();
+        assert_eq!(hoodi.spec.spec_at(0, 0, U256::zero()), SpecId::Cancun);
+        assert!(hoodi.network.is_none());
+        assert!(matches!(
+            chain_by_name("goerli"),
+            Err(ChainError::Unknown(name)) if name == "goerli"
+        ));
+    }
 
     #[test]
     fn mainnet_genesis_is_mainnets() {

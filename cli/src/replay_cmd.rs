@@ -17,8 +17,10 @@ pub(crate) struct ReplayArgs {
     /// era1 archives, in block order (one era after the other).
     #[arg(required = true)]
     archives: Vec<PathBuf>,
-    /// The chain the archives belong to (built in: mainnet).
-    #[arg(long, default_value = "mainnet")]
+    /// The chain the archives belong to: `mainnet` (its genesis is built in) or a geth
+    /// `genesis.json` with the chain's config and allocation. `sepolia`, `holesky` and `hoodi`
+    /// are known by their rules only, so replaying them from genesis needs their genesis file.
+    #[arg(long, default_value = "mainnet", value_name = "NAME|FILE.json")]
     chain: String,
     /// Where each block is validated: `native` (evm-core over the store), or `wasmi` /
     /// `wasmtime` (also inside the EE module, from a witness the store gives).
@@ -60,9 +62,13 @@ pub(crate) fn run(args: &ReplayArgs) -> ExitCode {
 }
 
 fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
-    let network = match args.chain.as_str() {
-        "mainnet" => chain::mainnet().map_err(|e| e.to_string())?,
-        other => return Err(format!("--chain {other}: built-in chains: mainnet")),
+    let definition = chain::chain_by_name(&args.chain).map_err(|e| format!("--chain: {e}"))?;
+    let Some(network) = definition.network else {
+        return Err(format!(
+            "--chain {}: the project knows this chain's rules but not its genesis state; pass \
+             its genesis.json (geth's format, with the allocation) as --chain FILE.json",
+            definition.name
+        ));
     };
     let engine = match args.engine.as_str() {
         "native" => ReplayEngine::Native,
