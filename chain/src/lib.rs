@@ -33,6 +33,7 @@ pub mod native;
 pub mod networks;
 pub mod replay;
 pub mod scout;
+pub mod seal;
 pub mod shard;
 pub mod store;
 pub mod tree;
@@ -45,6 +46,7 @@ pub use networks::{
     Network, chain_by_name, mainnet,
 };
 pub use replay::{ArchivedBlock, ReplayEngine, ReplayError, ReplayTotals, ReplayedBlock, Replayer};
+pub use seal::{SealRejection, SealVerifier, seal_of};
 pub use shard::{
     BlockReport, MAX_SCOUT_YAML_BYTES, ScoutReport, Shard, ShardError, run_scout_file,
 };

@@ -5,15 +5,24 @@
 //!
 //! A store that already holds part of the chain resumes at the block after its head: the blocks
 //! it holds are checked against the archive by hash and skipped.
+//!
+//! Every block's Ethash seal and its ommers' are verified ([`crate::seal`]). They cost about
+//! 3 ms each, more than executing an early mainnet block, so [`Replayer::verify_seals`] checks
+//! a batch of upcoming blocks on all cores before they are replayed one by one; a block that
+//! did not go through it is checked when it is replayed.
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use evm_core::block::Block;
 use primitive_types::{H256, U256};
+use rayon::prelude::*;
 
 use crate::ee_engine::WasmEngine;
 use crate::ee_input::EeInput;
 use crate::native::execute_native;
 use crate::networks::Network;
+use crate::seal::SealVerifier;
 use crate::store::{Store, StoreError};
 use crate::tree::{Chain, Rejection};
 
@@ -116,6 +125,9 @@ pub struct ReplayTotals {
 pub struct Replayer<S: Store> {
     chain: Chain<S>,
     engine: ReplayEngine,
+    seals: SealVerifier,
+    /// Blocks whose seals [`Replayer::verify_seals`] checked and that are not replayed yet.
+    sealed: HashSet<H256>,
     validate_from: u64,
     totals: ReplayTotals,
 }
@@ -141,6 +153,8 @@ impl<S: Store> Replayer<S> {
         Ok(Replayer {
             chain,
             engine,
+            seals: SealVerifier::new(),
+            sealed: HashSet::new(),
             validate_from: 0,
             totals: ReplayTotals::default(),
         })
@@ -168,6 +182,54 @@ impl<S: Store> Replayer<S> {
     /// The totals so far.
     pub fn totals(&self) -> ReplayTotals {
         self.totals
+    }
+
+    /// Verifies the seals of `blocks` (header and ommers) on all cores, so that replaying them
+    /// does not check them again. A bad seal is the block's [`ReplayError::Disagrees`]; blocks
+    /// the store holds already are left out.
+    pub fn verify_seals(&mut self, blocks: &[ArchivedBlock<'_>]) -> Result<(), ReplayError> {
+        let head = self.head_number();
+        let pending: Vec<&ArchivedBlock<'_>> = blocks
+            .iter()
+            .filter(|block| block.number > head && !self.sealed.contains(&block.hash))
+            .collect();
+        let seals = &self.seals;
+        // Chunks of 16 blocks: enough seals to hash four at a time, enough chunks for every
+        // core.
+        let results: Vec<Result<H256, ReplayError>> = pending
+            .par_chunks(16)
+            .flat_map_iter(|chunk| {
+                let decoded: Vec<Result<Block, String>> = chunk
+                    .iter()
+                    .map(|block| Block::decode(block.rlp).map_err(|e| format!("not a block: {e}")))
+                    .collect();
+                let blocks: Vec<Block> = decoded.iter().filter_map(|b| b.clone().ok()).collect();
+                let mut verdicts = seals.verify_blocks(&blocks).into_iter();
+                chunk
+                    .iter()
+                    .zip(decoded)
+                    .map(|(block, decoded)| {
+                        let reason = match decoded {
+                            Err(reason) => reason,
+                            Ok(_) => match verdicts.next() {
+                                Some(Ok(())) => return Ok(block.hash),
+                                Some(Err(rejection)) => rejection.to_string(),
+                                None => "seal not verified".into(),
+                            },
+                        };
+                        Err(ReplayError::Disagrees {
+                            number: block.number,
+                            hash: block.hash,
+                            reason,
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for result in results {
+            self.sealed.insert(result?);
+        }
+        Ok(())
     }
 
     /// Validates `block` on top of the head. A block the store holds already is skipped
@@ -199,6 +261,10 @@ impl<S: Store> Replayer<S> {
             reason,
         };
         let started = Instant::now();
+        if !self.sealed.remove(&block.hash) {
+            self.verify_seals(std::slice::from_ref(block))?;
+            self.sealed.remove(&block.hash);
+        }
         let mut measured = (None, None);
         let engine = if block.number < self.validate_from {
             &ReplayEngine::Native

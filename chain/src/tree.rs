@@ -21,6 +21,7 @@ use evm_core::block::{BLOCK_HASH_WINDOW, Block, ChainSpec, Header, MAX_OMMER_DEP
 use evm_core::{InMemoryState, SpecId};
 use primitive_types::{H256, U256};
 
+use crate::seal::SealVerifier;
 pub use crate::store::ChainNode;
 use crate::store::{
     MemoryStore, NodeReader, PostState, Store, StoreBatch, StoreError, StoreSource, StoreState,
@@ -77,6 +78,8 @@ pub enum Rejection {
     UnknownParent(H256),
     /// The engine rejected it.
     Invalid(String),
+    /// Its proof-of-work seal, or an ommer's, is not valid.
+    Seal(crate::seal::SealRejection),
     /// The store failed; the block was not judged.
     Store(StoreError),
 }
@@ -87,6 +90,7 @@ impl std::fmt::Display for Rejection {
             Rejection::Decode(reason) => write!(f, "not a block: {reason}"),
             Rejection::UnknownParent(parent) => write!(f, "unknown parent {parent:?}"),
             Rejection::Invalid(reason) => f.write_str(reason),
+            Rejection::Seal(rejection) => write!(f, "{rejection}"),
             Rejection::Store(error) => write!(f, "{error}"),
         }
     }
@@ -114,6 +118,7 @@ pub struct Imported {
 /// The block tree over a [`Store`] (in memory unless given one).
 pub struct Chain<S = MemoryStore> {
     spec: ChainSpec,
+    seals: Option<SealVerifier>,
     store: S,
     head: H256,
     head_total_difficulty: U256,
@@ -180,10 +185,19 @@ impl<S: Store> Chain<S> {
             .total_difficulty;
         Ok(Chain {
             spec,
+            seals: None,
             store,
             head,
             head_total_difficulty,
         })
+    }
+
+    /// Verify the Ethash seal of every imported block and its ommers with `seals` (off by
+    /// default: fixtures with `"sealEngine": "NoProof"` and blocks whose seals were verified
+    /// ahead of import need none).
+    pub fn with_seal_check(mut self, seals: SealVerifier) -> Chain<S> {
+        self.seals = Some(seals);
+        self
     }
 
     /// The chain's fork schedule.
@@ -252,6 +266,9 @@ impl<S: Store> Chain<S> {
             .store
             .block(&parent_hash)?
             .ok_or(Rejection::UnknownParent(parent_hash))?;
+        if let Some(seals) = &self.seals {
+            seals.verify_block(&block).map_err(Rejection::Seal)?;
+        }
         let parent_td = parent.total_difficulty;
         let spec = self
             .spec

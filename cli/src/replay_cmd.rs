@@ -95,6 +95,35 @@ fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
     }
 }
 
+/// Blocks whose seals are verified together, on all cores, before they are replayed.
+const SEAL_BATCH: usize = 512;
+
+/// Verifies the seals of `blocks`, then replays them in order, moving the progress bar.
+fn replay_batch<S: Store>(
+    replayer: &mut Replayer<S>,
+    blocks: &[ArchivedBlock<'_>],
+    bar: Option<&indicatif::ProgressBar>,
+    resumed_at: u64,
+) -> Result<(), ReplayError> {
+    replayer.verify_seals(blocks)?;
+    for block in blocks {
+        replayer.replay(block)?;
+        if let Some(bar) = bar
+            && block.number > resumed_at
+        {
+            bar.inc(1);
+            let totals = replayer.totals();
+            let seconds = totals.elapsed.as_secs_f64().max(1e-9);
+            bar.set_message(format!(
+                "{:.1} Mgas/s {} ticks",
+                totals.gas as f64 / seconds / 1e6,
+                totals.ticks
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn run_archives<S: Store>(
     args: &ReplayArgs,
     replayer: Result<Replayer<S>, ReplayError>,
@@ -141,47 +170,54 @@ fn run_archives<S: Store>(
     replayer.validate_from(first);
     let mut failure = None;
     'archives: for archive in &archives {
-        for block in archive.blocks() {
-            let block = block.map_err(|e| e.to_string())?;
-            if block.number == 0 {
-                continue;
-            }
-            if block.number > last {
-                break 'archives;
-            }
-            if block.receipts_root().map_err(|e| e.to_string())? != block.header.receipts_root {
-                failure = Some(format!(
-                    "block {}: the archive's receipts do not match its header's receipts root",
-                    block.number
-                ));
-                break 'archives;
-            }
-            let rlp = block.block_rlp().map_err(|e| e.to_string())?;
-            let archived = ArchivedBlock {
-                number: block.number,
-                hash: block.hash(),
-                rlp: &rlp,
-                total_difficulty: Some(block.total_difficulty),
-            };
-            match replayer.replay(&archived) {
-                Ok(_) => {}
-                Err(error @ ReplayError::Disagrees { .. }) => {
-                    failure = Some(error.to_string());
+        let mut blocks = archive.blocks().peekable();
+        while blocks.peek().is_some() {
+            // A batch of blocks decoded, checked against the archive's receipts and their seals
+            // verified on all cores, then replayed in order.
+            let mut batch = Vec::with_capacity(SEAL_BATCH);
+            let mut stop = false;
+            for block in blocks.by_ref() {
+                let block = block.map_err(|e| e.to_string())?;
+                if block.number == 0 {
+                    continue;
+                }
+                if block.number > last {
+                    stop = true;
+                    break;
+                }
+                if block.receipts_root().map_err(|e| e.to_string())? != block.header.receipts_root {
+                    failure = Some(format!(
+                        "block {}: the archive's receipts do not match its header's receipts root",
+                        block.number
+                    ));
                     break 'archives;
                 }
-                Err(other) => return Err(other.to_string()),
+                let rlp = block.block_rlp().map_err(|e| e.to_string())?;
+                batch.push((block.number, block.hash(), rlp, block.total_difficulty));
+                if batch.len() == SEAL_BATCH {
+                    break;
+                }
             }
-            if let Some(bar) = &bar
-                && block.number > resumed_at
-            {
-                bar.inc(1);
-                let totals = replayer.totals();
-                let seconds = totals.elapsed.as_secs_f64().max(1e-9);
-                bar.set_message(format!(
-                    "{:.1} Mgas/s {} ticks",
-                    totals.gas as f64 / seconds / 1e6,
-                    totals.ticks
-                ));
+            let archived: Vec<ArchivedBlock<'_>> = batch
+                .iter()
+                .map(|(number, hash, rlp, total_difficulty)| ArchivedBlock {
+                    number: *number,
+                    hash: *hash,
+                    rlp,
+                    total_difficulty: Some(*total_difficulty),
+                })
+                .collect();
+            if let Err(error) = replay_batch(&mut replayer, &archived, bar.as_ref(), resumed_at) {
+                match error {
+                    error @ ReplayError::Disagrees { .. } => {
+                        failure = Some(error.to_string());
+                        break 'archives;
+                    }
+                    other => return Err(other.to_string()),
+                }
+            }
+            if stop {
+                break 'archives;
             }
         }
     }

@@ -27,7 +27,7 @@ mod verify;
 
 pub use cache::{EpochCache, PowOutput};
 pub use store::EpochCaches;
-pub use verify::{Seal, SealError, verify_seal};
+pub use verify::{Seal, SealError, verify_seal, verify_seals};
 
 use sha3::{Digest, Keccak256, Keccak512};
 

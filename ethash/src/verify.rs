@@ -2,7 +2,7 @@
 
 use primitive_types::{U256, U512};
 
-use crate::{EpochCache, MAX_EPOCH, epoch_of};
+use crate::{EpochCache, MAX_EPOCH, PowOutput, epoch_of};
 
 /// The fields of a header that its Ethash seal covers or consists of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +99,47 @@ pub fn verify_seal(cache: &EpochCache, seal: &Seal) -> Result<(), SealError> {
         return Err(SealError::ZeroDifficulty);
     }
     let out = cache.hashimoto_light(&seal.seal_hash, u64::from_be_bytes(seal.nonce));
+    check_output(seal, &out)
+}
+
+/// [`verify_seal`] of many seals, their hashimoto computed four at a time
+/// ([`EpochCache::hashimoto_light_many`]); one result per seal, in order.
+pub fn verify_seals(cache: &EpochCache, seals: &[Seal]) -> Vec<Result<(), SealError>> {
+    let mut results: Vec<Result<(), SealError>> = seals
+        .iter()
+        .map(|seal| {
+            let block_epoch = epoch_of(seal.number);
+            if block_epoch > MAX_EPOCH {
+                Err(SealError::EpochTooHigh {
+                    number: seal.number,
+                    epoch: block_epoch,
+                })
+            } else if block_epoch != cache.epoch() {
+                Err(SealError::WrongEpoch {
+                    cache_epoch: cache.epoch(),
+                    block_epoch,
+                    number: seal.number,
+                })
+            } else if seal.difficulty.is_zero() {
+                Err(SealError::ZeroDifficulty)
+            } else {
+                Ok(())
+            }
+        })
+        .collect();
+    let to_hash: Vec<usize> = (0..seals.len()).filter(|&i| results[i].is_ok()).collect();
+    let inputs: Vec<([u8; 32], u64)> = to_hash
+        .iter()
+        .map(|&i| (seals[i].seal_hash, u64::from_be_bytes(seals[i].nonce)))
+        .collect();
+    for (&i, out) in to_hash.iter().zip(cache.hashimoto_light_many(&inputs)) {
+        results[i] = check_output(&seals[i], &out);
+    }
+    results
+}
+
+/// The mix digest and the target check of a computed hashimoto output.
+fn check_output(seal: &Seal, out: &PowOutput) -> Result<(), SealError> {
     if out.mix_hash != seal.mix_hash {
         return Err(SealError::MixHashMismatch {
             got: out.mix_hash,

@@ -141,6 +141,16 @@ impl Header {
     /// field set after an unset one cannot be expressed and is written as if the gap were set
     /// to zero, which validation rejects anyway).
     pub fn encode(&self) -> Vec<u8> {
+        self.encode_fields(true)
+    }
+
+    /// keccak256 of the RLP without the mix hash and the nonce: what an Ethash seal commits to
+    /// (the proof-of-work's "header hash").
+    pub fn seal_hash(&self) -> H256 {
+        witness::keccak256(&self.encode_fields(false))
+    }
+
+    fn encode_fields(&self, with_seal: bool) -> Vec<u8> {
         let present = [
             self.base_fee_per_gas.is_some(),
             self.withdrawals_root.is_some(),
@@ -152,7 +162,8 @@ impl Header {
             .iter()
             .rposition(|&set| set)
             .map_or(0, |last| last + 1);
-        let mut s = RlpStream::new_list(BASE_FIELDS + optional);
+        let seal_fields = if with_seal { 0 } else { 2 };
+        let mut s = RlpStream::new_list(BASE_FIELDS - seal_fields + optional);
         s.append(&self.parent_hash);
         s.append(&self.ommers_hash);
         s.append(&self.beneficiary);
@@ -166,8 +177,10 @@ impl Header {
         s.append(&self.gas_used);
         s.append(&self.timestamp);
         s.append(&self.extra_data);
-        s.append(&self.mix_hash);
-        s.append(&self.nonce.as_slice());
+        if with_seal {
+            s.append(&self.mix_hash);
+            s.append(&self.nonce.as_slice());
+        }
         if optional > 0 {
             s.append(&self.base_fee_per_gas.unwrap_or_default());
         }
