@@ -75,6 +75,9 @@ enum Suite {
     /// DifficultyTests: the proof-of-work difficulty of a block after its parent, with every
     /// bomb delay (Byzantium, Constantinople, Muir, London, Arrow and Gray Glacier).
     Difficulty(SuiteArgs),
+    /// PoWTests: Ethash vectors (seal hash, seed, cache and dataset sizes, cache hash, mix
+    /// digest and result), checked with the Ethash code the replay verifies seals with.
+    Pow(SuiteArgs),
 }
 
 /// A suite runner of the `ethtests` crate.
@@ -89,6 +92,7 @@ impl Suite {
             Suite::Rlp(args) => (args, ethtests::rlp_tests::run),
             Suite::Blockchain(args) => (args, ethtests::blockchain::run),
             Suite::Difficulty(args) => (args, ethtests::difficulty::run),
+            Suite::Pow(args) => (args, ethtests::pow::run),
         }
     }
 }
