@@ -146,7 +146,15 @@ fn a_folder_without_fixtures_is_an_error_in_every_suite() {
     std::fs::create_dir_all(&empty).unwrap();
     std::fs::create_dir_all(notes.join("sub")).unwrap();
     std::fs::write(notes.join("README.md"), "not a fixture").unwrap();
-    for suite in ["state", "transaction", "trie", "rlp", "blockchain"] {
+    for suite in [
+        "state",
+        "transaction",
+        "trie",
+        "rlp",
+        "blockchain",
+        "difficulty",
+        "pow",
+    ] {
         for folder in [&empty, &notes] {
             let folder = folder.to_str().unwrap();
             let output = evm_ee(&["ethtests", suite, folder]);
@@ -222,6 +230,8 @@ fn the_other_suites_pass_on_a_sample() {
         ("transaction", "TransactionTests/ttNonce"),
         ("trie", "TrieTests"),
         ("rlp", "RLPTests"),
+        ("difficulty", "DifficultyTests/dfGrayGlacier"),
+        ("pow", "PoWTests"),
     ] {
         let folder: &Path = &root.join(path);
         let output = evm_ee(&["ethtests", suite, "--json", folder.to_str().unwrap()]);

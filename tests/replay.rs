@@ -56,6 +56,22 @@ fn era0_replays_to_mainnets_block_8191() {
 }
 
 #[test]
+fn chains_without_a_genesis_state_or_unknown_are_clear_errors() {
+    let era = era0();
+    let era = era.to_str().unwrap();
+    for (chain, expected) in [
+        ("sepolia", "knows this chain's rules but not its genesis state"),
+        ("goerli", "unknown chain \"goerli\""),
+        ("/nonexistent/genesis.json", "/nonexistent/genesis.json"),
+    ] {
+        let output = evm_ee(&["replay", era, "--chain", chain]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{chain}: {stderr}");
+        assert!(stderr.contains(expected), "{chain}: {stderr}");
+    }
+}
+
+#[test]
 fn a_replay_killed_with_sigkill_resumes_and_ends_the_same() {
     let era = era0();
     let era = era.to_str().unwrap();
