@@ -60,7 +60,10 @@ fn chains_without_a_genesis_state_or_unknown_are_clear_errors() {
     let era = era0();
     let era = era.to_str().unwrap();
     for (chain, expected) in [
-        ("sepolia", "knows this chain's rules but not its genesis state"),
+        (
+            "sepolia",
+            "knows this chain's rules but not its genesis state",
+        ),
         ("goerli", "unknown chain \"goerli\""),
         ("/nonexistent/genesis.json", "/nonexistent/genesis.json"),
     ] {
