@@ -10,6 +10,7 @@ mod bench_precompiles;
 mod precompile_cases;
 mod replay_cmd;
 mod run_cmd;
+mod validate_cmd;
 mod witness_cmd;
 
 use std::io::IsTerminal;
@@ -49,6 +50,11 @@ enum Command {
     /// every block validated natively or inside the EE (`--engine wasmi|wasmtime`); resumable
     /// with `--data DIR`. Example: `evm-ee replay mainnet-00000.era1 --engine wasmi`.
     Replay(replay_cmd::ReplayArgs),
+    /// Validate one block from a node inside the EE, from its witness alone: the block's RLP
+    /// (`debug_getRawBlock`) and its `debug_executionWitness` JSON, under `--chain`. Exits 1 if
+    /// the EE rejects it. `--dir DIR` validates what `ethtests blockchain --emit-witness DIR`
+    /// wrote. Example: `evm-ee validate block.rlp witness.json --chain mainnet`.
+    Validate(validate_cmd::ValidateArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -140,6 +146,12 @@ struct SuiteArgs {
     /// DIR/ee.wasm), for `evm-ee run` or any Scout-compatible host.
     #[arg(long, value_name = "DIR")]
     emit_yaml: Option<PathBuf>,
+    /// Blockchain suite: also write every block the engine saw as its RLP (hex, as
+    /// `debug_getRawBlock` returns it) and its witness (`debug_executionWitness` JSON), one
+    /// folder per test with a manifest.json, for `evm-ee validate --dir DIR` or any stateless
+    /// validator.
+    #[arg(long, value_name = "DIR")]
+    emit_witness: Option<PathBuf>,
     /// Blockchain suite: list every test with what happened to each block (accepted, or
     /// rejected and why); in JSON as "tests".
     #[arg(short, long)]
@@ -154,9 +166,19 @@ struct SuiteArgs {
 /// `--threads 100000` hung the machine in the pool's start-up.
 const THREADS_PER_CORE: usize = 4;
 
-/// `--max-ticks`: at least 1, since a budget of 0 rejects every block before it starts.
+/// `--max-ticks`: at least 1, since a budget of 0 rejects every block before it starts. Also
+/// `MeN` (`1e13`, `25e9`): M times 10^N, as the help writes budgets.
 pub(crate) fn parse_max_ticks(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
+    let value = match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => mantissa
+            .parse::<u64>()
+            .ok()
+            .zip(exponent.parse::<u32>().ok())
+            .and_then(|(m, e)| 10u64.checked_pow(e).and_then(|p| m.checked_mul(p)))
+            .ok_or(()),
+        None => text.parse::<u64>().map_err(|_| ()),
+    };
+    match value {
         Ok(0) => Err("must be at least 1: a budget of 0 ticks rejects every block".into()),
         Ok(ticks) => Ok(ticks),
         Err(_) => Err(format!("{text:?} is not a number of ticks")),
@@ -205,6 +227,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run_cmd::run(&args),
         Command::Bench(command) => bench_cmd::run(&command),
         Command::Replay(args) => replay_cmd::run(&args),
+        Command::Validate(args) => validate_cmd::run(&args),
     }
 }
 
@@ -247,6 +270,26 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> Result<Report, Stri
     };
     let stateless = options.stateless;
     let mut report = match (&args.emit_yaml, &wasm) {
+        (None, _) if args.emit_witness.is_some() => {
+            let dir = args
+                .emit_witness
+                .as_deref()
+                .unwrap_or(std::path::Path::new("."));
+            let validate =
+                |context: ImportContext<'_>, input: Result<&EeInput, &str>| match (&wasm, input) {
+                    (Some(ee), Ok(input)) => ee.execute_input(context, input),
+                    (Some(_), Err(reason)) => Err(reason.to_string()),
+                    (None, _) => ethtests::blockchain::execute_native(context, stateless),
+                };
+            let (report, written) =
+                ethtests::witness_emit::run(&args.paths, options, dir, &validate)
+                    .map_err(|e| e.to_string())?;
+            eprintln!(
+                "wrote {written} blocks with their witnesses to {}",
+                dir.display()
+            );
+            report
+        }
         (Some(dir), _) => {
             let validate =
                 |context: ImportContext<'_>, input: Result<&EeInput, &str>| match (&wasm, input) {
@@ -337,8 +380,13 @@ fn run_suite(suite: Suite) -> ExitCode {
         (args.max_ticks.is_some(), "--max-ticks"),
         (args.max_memory.is_some(), "--max-memory"),
         (args.emit_yaml.is_some(), "--emit-yaml"),
+        (args.emit_witness.is_some(), "--emit-witness"),
         (args.verbose, "--verbose"),
     ];
+    if args.emit_yaml.is_some() && args.emit_witness.is_some() {
+        eprintln!("error: --emit-yaml and --emit-witness are separate runs; give one of them");
+        return ExitCode::from(2);
+    }
     if !matches!(suite, Suite::Blockchain(_))
         && let Some((_, flag)) = blockchain_only.iter().find(|(given, _)| *given)
     {

@@ -18,6 +18,7 @@ pub mod scout_emit;
 pub mod state;
 pub mod transaction;
 pub mod trie;
+pub mod witness_emit;
 
 pub use files::{FixtureFile, RunError, collect_json_files};
 pub use report::{CaseResult, Failure, ForkCounts, Outcome, Report, TestLog};

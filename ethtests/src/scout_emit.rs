@@ -87,7 +87,7 @@ where
 /// `.`, `-` and `_` kept, anything else `_`, cut at [`MAX_NAME`], and always ending in a hash of
 /// the fixture's path on disk and the test name, so that tests from different folders or whose
 /// names only differ in the replaced characters never share a file.
-fn file_name(file: &FixtureFile, name: &str) -> String {
+pub(crate) fn file_name(file: &FixtureFile, name: &str) -> String {
     let display = &file.display;
     let readable = format!(
         "{}__{name}",
