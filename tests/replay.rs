@@ -56,6 +56,52 @@ fn era0_replays_to_mainnets_block_8191() {
 }
 
 #[test]
+fn emitted_mainnet_witnesses_validate_inside_the_ee() {
+    let era = era0();
+    let dir = scratch_dir("emitted");
+    let dir_arg = dir.to_str().unwrap();
+    let output = evm_ee(&[
+        "replay",
+        era.to_str().unwrap(),
+        "--to",
+        "64",
+        "--emit-witness",
+        dir_arg,
+        "--json",
+    ]);
+    assert_eq!(summary(&output)["validated"], 64);
+    let output = evm_ee(&["validate", "--dir", dir_arg, "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(output.status.success(), "{report}");
+    assert_eq!(report["blocks"], 64, "{report}");
+    assert_eq!(report["agreed"], 64, "{report}");
+    // One mainnet block by its files, with its parent's total difficulty.
+    let output = evm_ee(&[
+        "validate",
+        dir.join("block-1.rlp").to_str().unwrap(),
+        dir.join("block-1.witness.json").to_str().unwrap(),
+        "--parent-td",
+        "0x400000000",
+        "--json",
+    ]);
+    let verdict: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(verdict["accepted"], true, "{verdict}");
+    assert_eq!(
+        verdict["hash"],
+        "0x88e96d4537bea4d9c05d12549907b32561d3bf31f45aae734cdc119f13406cb6"
+    );
+    // Before the merge the parent's total difficulty cannot be implied.
+    let output = evm_ee(&[
+        "validate",
+        dir.join("block-1.rlp").to_str().unwrap(),
+        dir.join("block-1.witness.json").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--parent-td"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
 fn chains_without_a_genesis_state_or_unknown_are_clear_errors() {
     let era = era0();
     let era = era.to_str().unwrap();

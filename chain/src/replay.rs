@@ -128,6 +128,9 @@ pub struct Replayer<S: Store> {
     seals: SealVerifier,
     /// Blocks whose seals [`Replayer::verify_seals`] checked and that are not replayed yet.
     sealed: HashSet<H256>,
+    /// Keep each validated block's EE input (`--emit-witness`), also with the native engine.
+    keep_inputs: bool,
+    last_input: Option<EeInput>,
     validate_from: u64,
     totals: ReplayTotals,
 }
@@ -155,6 +158,8 @@ impl<S: Store> Replayer<S> {
             engine,
             seals: SealVerifier::new(),
             sealed: HashSet::new(),
+            keep_inputs: false,
+            last_input: None,
             validate_from: 0,
             totals: ReplayTotals::default(),
         })
@@ -177,6 +182,18 @@ impl<S: Store> Replayer<S> {
     /// engine validates from `number` on.
     pub fn validate_from(&mut self, number: u64) {
         self.validate_from = number;
+    }
+
+    /// Keep the EE input (pre-state and blob, with the witness the store served) of every
+    /// validated block for [`Replayer::take_input`]; with the native engine the input's own
+    /// native run is the verdict, so the block is still executed once.
+    pub fn keep_inputs(&mut self, keep: bool) {
+        self.keep_inputs = keep;
+    }
+
+    /// The EE input of the block replayed last, if [`Replayer::keep_inputs`] is on.
+    pub fn take_input(&mut self) -> Option<EeInput> {
+        self.last_input.take()
     }
 
     /// The totals so far.
@@ -266,20 +283,32 @@ impl<S: Store> Replayer<S> {
             self.sealed.remove(&block.hash);
         }
         let mut measured = (None, None);
-        let engine = if block.number < self.validate_from {
-            &ReplayEngine::Native
-        } else {
+        let validating = block.number >= self.validate_from;
+        let engine = if validating {
             &self.engine
+        } else {
+            &ReplayEngine::Native
         };
+        let keep = self.keep_inputs && validating;
+        let mut kept = None;
         let imported = self
             .chain
             .import(block.rlp, |context| match engine {
+                ReplayEngine::Native if keep => {
+                    let input = EeInput::for_import(&context)?;
+                    let verdict = input.native.clone();
+                    kept = Some(input);
+                    verdict
+                }
                 ReplayEngine::Native => execute_native(context, false),
                 ReplayEngine::Ee(wasm) => {
                     let input = EeInput::for_import(&context)?;
                     measured.1 = Some(input.blob.len() as u64);
                     let (verdict, ticks) = wasm.execute_measured(context, &input);
                     measured.0 = ticks;
+                    if keep {
+                        kept = Some(input);
+                    }
                     verdict
                 }
             })
@@ -287,6 +316,7 @@ impl<S: Store> Replayer<S> {
                 Rejection::Store(error) => ReplayError::Store(error),
                 other => disagrees(other.to_string()),
             })?;
+        self.last_input = kept;
         if imported.hash != block.hash {
             return Err(disagrees(format!(
                 "block hash: got {:?}, expected {:?}",

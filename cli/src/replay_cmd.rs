@@ -2,7 +2,7 @@
 //! every block validated natively or inside the EE.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -49,6 +49,11 @@ pub(crate) struct ReplayArgs {
     /// No progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Write every validated block's RLP and witness (`debug_executionWitness` JSON, as the
+    /// store served it) into DIR with a manifest.json, for `evm-ee validate --dir DIR` or any
+    /// stateless validator.
+    #[arg(long, value_name = "DIR")]
+    emit_witness: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: &ReplayArgs) -> ExitCode {
@@ -98,16 +103,36 @@ fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
 /// Blocks whose seals are verified together, on all cores, before they are replayed.
 const SEAL_BATCH: usize = 512;
 
+/// Why a batch stopped: the replay's reason, or a witness file that could not be written.
+enum BatchError {
+    Replay(ReplayError),
+    Emit(String),
+}
+
+impl From<ReplayError> for BatchError {
+    fn from(error: ReplayError) -> BatchError {
+        BatchError::Replay(error)
+    }
+}
+
 /// Verifies the seals of `blocks`, then replays them in order, moving the progress bar.
 fn replay_batch<S: Store>(
     replayer: &mut Replayer<S>,
     blocks: &[ArchivedBlock<'_>],
     bar: Option<&indicatif::ProgressBar>,
     resumed_at: u64,
-) -> Result<(), ReplayError> {
+    mut emit: Option<(&Path, &str, &mut Vec<serde_json::Value>)>,
+) -> Result<(), BatchError> {
     replayer.verify_seals(blocks)?;
     for block in blocks {
         replayer.replay(block)?;
+        if let (Some((dir, chain, entries)), Some(input)) = (emit.as_mut(), replayer.take_input()) {
+            let stem = format!("block-{}", block.number);
+            let entry =
+                ethtests::witness_emit::write_block(dir, &stem, block.hash, chain, &input, Ok(()))
+                    .map_err(|e| BatchError::Emit(format!("{}: {e}", dir.display())))?;
+            entries.extend(entry);
+        }
         if let Some(bar) = bar
             && block.number > resumed_at
         {
@@ -129,6 +154,14 @@ fn run_archives<S: Store>(
     replayer: Result<Replayer<S>, ReplayError>,
 ) -> Result<ExitCode, String> {
     let mut replayer = replayer.map_err(|e| e.to_string())?;
+    let mut emitted: Option<(PathBuf, Vec<serde_json::Value>)> = match &args.emit_witness {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            replayer.keep_inputs(true);
+            Some((dir.clone(), Vec::new()))
+        }
+        None => None,
+    };
     let started = Instant::now();
     let resumed_at = replayer.head_number();
     let mut archives = Vec::new();
@@ -207,13 +240,21 @@ fn run_archives<S: Store>(
                     total_difficulty: Some(*total_difficulty),
                 })
                 .collect();
-            if let Err(error) = replay_batch(&mut replayer, &archived, bar.as_ref(), resumed_at) {
+            let emit = emitted
+                .as_mut()
+                .map(|(dir, entries)| (dir.as_path(), args.chain.as_str(), entries));
+            if let Err(error) =
+                replay_batch(&mut replayer, &archived, bar.as_ref(), resumed_at, emit)
+            {
                 match error {
-                    error @ ReplayError::Disagrees { .. } => {
+                    BatchError::Replay(error @ ReplayError::Disagrees { .. }) => {
                         failure = Some(error.to_string());
                         break 'archives;
                     }
-                    other => return Err(other.to_string()),
+                    BatchError::Replay(other) => return Err(other.to_string()),
+                    BatchError::Emit(message) => {
+                        return Err(format!("--emit-witness: {message}"));
+                    }
                 }
             }
             if stop {
@@ -222,6 +263,17 @@ fn run_archives<S: Store>(
         }
     }
     replayer.flush().map_err(|e| e.to_string())?;
+    if let Some((dir, entries)) = emitted {
+        let count = entries.len();
+        ethtests::witness_emit::write_manifest(&dir, "replay", &args.chain, entries)
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
+        if !args.json {
+            eprintln!(
+                "wrote {count} blocks with their witnesses to {}",
+                dir.display()
+            );
+        }
+    }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

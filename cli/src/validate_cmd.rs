@@ -348,7 +348,13 @@ fn validate_dir(
     validator: &Validator,
     dir: &Path,
 ) -> Result<ExitCode, String> {
+    // A folder `replay --emit-witness` wrote holds its manifest; one of `ethtests blockchain
+    // --emit-witness` holds a folder per test.
     let mut manifests = Vec::new();
+    let top = dir.join(ethtests::witness_emit::MANIFEST_FILE);
+    if top.is_file() {
+        manifests.push(top);
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();

@@ -89,30 +89,60 @@ fn write_test(
     std::fs::create_dir_all(folder)?;
     let mut entries = Vec::with_capacity(blocks.len());
     for (position, block) in blocks.iter().enumerate() {
-        // The runner built this blob itself; it always decodes.
-        let Ok(blob) = BlockDataBlob::decode(&block.input.blob) else {
-            continue;
-        };
         let stem = format!("{position:03}-block-{}", block.number);
-        let block_file = format!("{stem}.rlp");
-        let witness_file = format!("{stem}.witness.json");
-        std::fs::write(folder.join(&block_file), witness::hex::encode(&blob.block))?;
-        std::fs::write(folder.join(&witness_file), blob.witness.to_json())?;
-        entries.push(json!({
-            "block": block_file,
-            "witness": witness_file,
-            "number": block.number,
-            "hash": format!("{:?}", block.hash),
-            "chain": network,
-            "parentTotalDifficulty": format!(
-                "{:#x}",
-                primitive_types::U256::from_big_endian(&blob.parent_total_difficulty)
-            ),
-            "accepted": block.verdict.is_ok(),
-            "reason": block.verdict.as_ref().err(),
-        }));
+        let verdict = block.verdict.as_ref().map(|_| ()).map_err(String::as_str);
+        if let Some(entry) = write_block(folder, &stem, block.hash, network, &block.input, verdict)?
+        {
+            entries.push(entry);
+        }
     }
-    let manifest = json!({"fixture": fixture, "test": test, "blocks": entries});
-    std::fs::write(folder.join(MANIFEST_FILE), manifest.to_string())?;
+    write_manifest(folder, fixture, test, entries.clone())?;
     Ok(entries.len())
+}
+
+/// Writes `<stem>.rlp` (the block's RLP as `0x` hex) and `<stem>.witness.json` from the blob of
+/// `input`, and returns the block's manifest entry; `None` if the blob does not decode (the
+/// runner built it, so it always does).
+pub fn write_block(
+    folder: &Path,
+    stem: &str,
+    hash: primitive_types::H256,
+    chain: &str,
+    input: &EeInput,
+    verdict: Result<(), &str>,
+) -> std::io::Result<Option<Value>> {
+    let Ok(blob) = BlockDataBlob::decode(&input.blob) else {
+        return Ok(None);
+    };
+    let number = evm_core::block::Block::decode(&blob.block)
+        .map(|block| block.header.number)
+        .unwrap_or_default();
+    let block_file = format!("{stem}.rlp");
+    let witness_file = format!("{stem}.witness.json");
+    std::fs::write(folder.join(&block_file), witness::hex::encode(&blob.block))?;
+    std::fs::write(folder.join(&witness_file), blob.witness.to_json())?;
+    Ok(Some(json!({
+        "block": block_file,
+        "witness": witness_file,
+        "number": number,
+        "hash": format!("{hash:?}"),
+        "chain": chain,
+        "parentTotalDifficulty": format!(
+            "{:#x}",
+            primitive_types::U256::from_big_endian(&blob.parent_total_difficulty)
+        ),
+        "accepted": verdict.is_ok(),
+        "reason": verdict.err(),
+    })))
+}
+
+/// Writes `folder/manifest.json` listing `entries` (from [`write_block`]).
+pub fn write_manifest(
+    folder: &Path,
+    fixture: &str,
+    test: &str,
+    entries: Vec<Value>,
+) -> std::io::Result<()> {
+    let manifest = json!({"fixture": fixture, "test": test, "blocks": entries});
+    std::fs::write(folder.join(MANIFEST_FILE), manifest.to_string())
 }
