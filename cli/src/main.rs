@@ -269,18 +269,19 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> Result<Report, Stri
         }
     };
     let stateless = options.stateless;
+    // The engine of the emitting runs, which see each block's EE input.
+    let validate = |context: ImportContext<'_>, input: Result<&EeInput, &str>| match (&wasm, input)
+    {
+        (Some(ee), Ok(input)) => ee.execute_input(context, input),
+        (Some(_), Err(reason)) => Err(reason.to_string()),
+        (None, _) => ethtests::blockchain::execute_native(context, stateless),
+    };
     let mut report = match (&args.emit_yaml, &wasm) {
         (None, _) if args.emit_witness.is_some() => {
             let dir = args
                 .emit_witness
                 .as_deref()
                 .unwrap_or(std::path::Path::new("."));
-            let validate =
-                |context: ImportContext<'_>, input: Result<&EeInput, &str>| match (&wasm, input) {
-                    (Some(ee), Ok(input)) => ee.execute_input(context, input),
-                    (Some(_), Err(reason)) => Err(reason.to_string()),
-                    (None, _) => ethtests::blockchain::execute_native(context, stateless),
-                };
             let (report, written) =
                 ethtests::witness_emit::run(&args.paths, options, dir, &validate)
                     .map_err(|e| e.to_string())?;
@@ -291,12 +292,6 @@ fn run_blockchain(args: &SuiteArgs, options: &RunOptions) -> Result<Report, Stri
             report
         }
         (Some(dir), _) => {
-            let validate =
-                |context: ImportContext<'_>, input: Result<&EeInput, &str>| match (&wasm, input) {
-                    (Some(ee), Ok(input)) => ee.execute_input(context, input),
-                    (Some(_), Err(reason)) => Err(reason.to_string()),
-                    (None, _) => ethtests::blockchain::execute_native(context, stateless),
-                };
             let (report, written) =
                 ethtests::scout_emit::run(&args.paths, options, dir, ee_module::EE_WASM, &validate)
                     .map_err(|e| e.to_string())?;
