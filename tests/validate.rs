@@ -126,7 +126,11 @@ fn a_block_validates_inside_the_ee_and_a_tampered_witness_is_rejected() {
     // Input that is no block, and a chain that is not one, are errors (exit 2) with a message.
     let output = evm_ee(&["validate", witness, witness, "--chain", "Cancun"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("debug_getRawBlock"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("eth_getBlockByNumber"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let garbage = test.join("garbage.rlp");
     std::fs::write(&garbage, [0xc3, 0x01, 0x02]).unwrap();
     let output = evm_ee(&[

@@ -32,6 +32,7 @@ pub mod genesis_file;
 pub mod native;
 pub mod networks;
 pub mod replay;
+pub mod rpc_block;
 pub mod scout;
 pub mod seal;
 pub mod shard;

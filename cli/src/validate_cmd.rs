@@ -155,7 +155,9 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
     evm_ee_host::read_file_bounded(path, MAX_INPUT_BYTES).map_err(|e| e.to_string())
 }
 
-/// A block file's RLP: raw bytes, hex text, or a JSON-RPC response with the hex as `result`.
+/// A block file's RLP: raw bytes, hex text, a JSON-RPC response with the hex as `result`, or
+/// the block object of `eth_getBlockByNumber` with full transactions (rebuilt and checked
+/// against the node's hashes by `chain::rpc_block`).
 fn block_rlp(path: &Path) -> Result<Vec<u8>, String> {
     let bytes = read(path)?;
     let text = std::str::from_utf8(&bytes).map(str::trim);
@@ -166,11 +168,14 @@ fn block_rlp(path: &Path) -> Result<Vec<u8>, String> {
             match value.get("result").and_then(Value::as_str) {
                 Some(hex) => hex.to_string(),
                 None => {
-                    return Err(format!(
-                        "{}: JSON without a hex string `result` (a block from \
-                         eth_getBlockByNumber must be given as debug_getRawBlock's RLP)",
-                        path.display()
-                    ));
+                    let block = chain::rpc_block::block_from_rpc_json(&value).map_err(|e| {
+                        format!(
+                            "{}: neither debug_getRawBlock's hex nor an eth_getBlockByNumber \
+                             block: {e}",
+                            path.display()
+                        )
+                    })?;
+                    return Ok(block.encode());
                 }
             }
         }
