@@ -18,7 +18,7 @@ pub mod recorded;
 pub use chain::execute_native;
 pub use in_ee::run_test_in_ee;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use evm_core::block::ChainSpec;
 use evm_core::{InMemoryState, SpecId, State};
@@ -194,6 +194,26 @@ pub struct TestRun {
 impl TestRun {
     fn finished(outcome: Outcome, log: Vec<String>) -> TestRun {
         TestRun { outcome, log }
+    }
+
+    /// The run after writing its output to `path` (`--emit-yaml`, `--emit-witness`): the log
+    /// names the file, or the test fails with why it could not be written.
+    pub(crate) fn after_write(
+        mut self,
+        what: &str,
+        path: &Path,
+        result: std::io::Result<()>,
+    ) -> TestRun {
+        match result {
+            Ok(()) => {
+                self.log.push(format!("{what}: {}", path.display()));
+                self
+            }
+            Err(error) => TestRun::finished(
+                Outcome::Failed(format!("cannot write {}: {error}", path.display())),
+                self.log,
+            ),
+        }
     }
 }
 

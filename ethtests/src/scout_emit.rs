@@ -20,7 +20,7 @@ use chain::scout::{Deposit, ScoutTest, ShardBlock};
 use chain::{EeInput, ImportContext};
 
 use crate::blockchain::recorded::{EeBlock, run_test_recording};
-use crate::blockchain::{TestRun, run_tests};
+use crate::blockchain::run_tests;
 use crate::{FixtureFile, Outcome, Report, RunError, RunOptions};
 
 /// The EE module's file name inside the output folder.
@@ -56,28 +56,16 @@ where
         paths,
         options,
         &|file: &FixtureFile, name: &str, test: &Value| {
-            let (mut run, blocks) = run_test_recording(test, engine);
+            let (run, blocks) = run_test_recording(test, engine);
             if matches!(run.outcome, Outcome::Skipped(_)) {
                 return run;
             }
             let path = dir.join(format!("{}.yaml", file_name(file, name)));
             let yaml = scout_yaml(&file.display, name, test, &blocks);
-            match std::fs::write(&path, yaml) {
-                Ok(()) => {
-                    written.fetch_add(1, Ordering::Relaxed);
-                    run.log.push(format!("Scout YAML: {}", path.display()));
-                }
-                Err(error) => {
-                    run = TestRun {
-                        outcome: Outcome::Failed(format!(
-                            "cannot write {}: {error}",
-                            path.display()
-                        )),
-                        log: run.log,
-                    };
-                }
-            }
-            run
+            let result = std::fs::write(&path, yaml).map(|()| {
+                written.fetch_add(1, Ordering::Relaxed);
+            });
+            run.after_write("Scout YAML", &path, result)
         },
     )?;
     Ok((report, written.into_inner()))

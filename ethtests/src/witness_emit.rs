@@ -23,7 +23,7 @@ use chain::{EeInput, ImportContext};
 use stateless::BlockDataBlob;
 
 use crate::blockchain::recorded::{EeBlock, run_test_recording};
-use crate::blockchain::{TestRun, run_tests};
+use crate::blockchain::run_tests;
 use crate::scout_emit::file_name;
 use crate::{FixtureFile, Outcome, Report, RunError, RunOptions};
 
@@ -51,28 +51,16 @@ where
         paths,
         options,
         &|file: &FixtureFile, name: &str, test: &Value| {
-            let (mut run, blocks) = run_test_recording(test, engine);
+            let (run, blocks) = run_test_recording(test, engine);
             if matches!(run.outcome, Outcome::Skipped(_)) || blocks.is_empty() {
                 return run;
             }
             let folder = dir.join(file_name(file, name));
             let network = crate::json::opt_str_at(test, "network").unwrap_or_default();
-            match write_test(&folder, &file.display, name, network, &blocks) {
-                Ok(count) => {
-                    written.fetch_add(count, Ordering::Relaxed);
-                    run.log.push(format!("witnesses: {}", folder.display()));
-                }
-                Err(error) => {
-                    run = TestRun {
-                        outcome: Outcome::Failed(format!(
-                            "cannot write {}: {error}",
-                            folder.display()
-                        )),
-                        log: run.log,
-                    };
-                }
-            }
-            run
+            let result = write_test(&folder, &file.display, name, network, &blocks).map(|count| {
+                written.fetch_add(count, Ordering::Relaxed);
+            });
+            run.after_write("witnesses", &folder, result)
         },
     )?;
     Ok((report, written.into_inner()))
