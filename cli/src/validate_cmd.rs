@@ -19,8 +19,9 @@ const MAX_INPUT_BYTES: u64 = 256 << 20;
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct ValidateArgs {
-    /// The block: raw RLP bytes, its hex (`0x...`, as `debug_getRawBlock` returns it), or a saved
-    /// JSON-RPC response `{"result": "0x..."}`.
+    /// The block: raw RLP bytes, its hex (`0x...`, as `debug_getRawBlock` returns it), a saved
+    /// JSON-RPC response `{"result": "0x..."}`, or `eth_getBlockByNumber`'s block object with full
+    /// transactions (checked against the node's transaction and block hashes).
     #[arg(required_unless_present = "dir")]
     block: Option<PathBuf>,
     /// Its witness: `debug_executionWitness` JSON (reth's or geth's shape, or the saved
@@ -41,7 +42,7 @@ pub(crate) struct ValidateArgs {
     parent_td: Option<String>,
     /// Where the EE runs: `wasmi`, `wasmtime`, or `native` (the EE's own validation code,
     /// compiled natively).
-    #[arg(long, default_value = "wasmi")]
+    #[arg(long, default_value = "wasmi", value_parser = ["wasmi", "wasmtime", "native"])]
     engine: String,
     /// The EE's tick budget (10^10 by default); `1e13` style accepted.
     #[arg(long, value_parser = crate::parse_max_ticks)]
