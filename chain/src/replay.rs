@@ -220,7 +220,7 @@ impl<S: Store> Replayer<S> {
                     .iter()
                     .map(|block| Block::decode(block.rlp).map_err(|e| format!("not a block: {e}")))
                     .collect();
-                let blocks: Vec<Block> = decoded.iter().filter_map(|b| b.clone().ok()).collect();
+                let blocks: Vec<&Block> = decoded.iter().filter_map(|b| b.as_ref().ok()).collect();
                 let mut verdicts = seals.verify_blocks(&blocks).into_iter();
                 chunk
                     .iter()
