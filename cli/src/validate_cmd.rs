@@ -378,6 +378,7 @@ fn validate_dir(
         ));
     }
     let (mut agreed, mut disagreed, mut ticks) = (0u64, Vec::new(), 0u64);
+    let mut chains: std::collections::BTreeMap<String, Rules> = Default::default();
     for manifest_path in &manifests {
         let folder = manifest_path.parent().unwrap_or(dir);
         let manifest: Value = serde_json::from_slice(&read(manifest_path)?)
@@ -393,10 +394,15 @@ fn validate_dir(
                     .and_then(Value::as_str)
                     .ok_or_else(|| format!("{}: entry without {name}", manifest_path.display()))
             };
-            let rules = rules(field("chain")?)?;
+            // One set of rules per chain name: a named chain checks its genesis when built.
+            let name = field("chain")?;
+            if !chains.contains_key(name) {
+                chains.insert(name.to_string(), rules(name)?);
+            }
+            let rules = &chains[name];
             let verdict = validate_one(
                 validator,
-                &rules,
+                rules,
                 Some(field("parentTotalDifficulty")?),
                 &folder.join(field("block")?),
                 &folder.join(field("witness")?),
