@@ -2,7 +2,7 @@
 //! evm-core (and witness), and returns a [`Report`].
 //!
 //! Dependencies and why: `serde`/`serde_json` (fixtures), `rayon` (cases run in parallel),
-//! `hex`, `k256` (senders from the fixtures' secret keys), `evm-core` and `witness` (the code under test).
+//! `hex`, `evm-core` and `witness` (the code under test).
 
 #![warn(missing_docs, unreachable_pub)]
 

@@ -584,15 +584,10 @@ fn sender_of_secret_key(secret: &str) -> Result<H160, FieldError> {
         value: secret.into(),
     };
     let raw = json::bytes("secretKey", secret)?;
-    let key = k256::ecdsa::SigningKey::from_slice(&raw).map_err(|_| bad("not a secp256k1 key"))?;
-    let point = key.verifying_key().to_encoded_point(false);
-    let hash = witness::keccak256(
-        point
-            .as_bytes()
-            .get(1..)
-            .ok_or_else(|| bad("bad public key"))?,
-    );
-    Ok(H160::from_slice(&hash.as_bytes()[12..]))
+    let raw: [u8; 32] = raw
+        .try_into()
+        .map_err(|_| bad("not 32 bytes"))?;
+    evm_core::tx::address_of_secret_key(&raw).map_err(|_| bad("not a secp256k1 key"))
 }
 
 #[cfg(test)]

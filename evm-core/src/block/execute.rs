@@ -68,6 +68,73 @@ pub fn execute_block<S: State>(
     }
     .map_err(BlockError::lift)?;
 
+    let applied = apply_block(state, chain, spec, block, precompiles)?;
+    let (receipts, gas_used, blob_gas_used) =
+        (applied.receipts, applied.gas_used, applied.blob_gas_used);
+
+    // 6. The header's commitments to the result.
+    if gas_used != header.gas_used {
+        return Err(BlockError::GasUsedMismatch {
+            got: gas_used,
+            expected: header.gas_used,
+        });
+    }
+    if let Some(expected) = header.blob_gas_used
+        && blob_gas_used != expected
+    {
+        return Err(BlockError::BlobGasUsedMismatch {
+            got: blob_gas_used,
+            expected,
+        });
+    }
+    let bloom = logs_bloom(&receipts);
+    if bloom != header.logs_bloom {
+        return Err(BlockError::BloomMismatch {
+            got: alloc::boxed::Box::new(bloom),
+            expected: alloc::boxed::Box::new(header.logs_bloom),
+        });
+    }
+    let receipts_root = receipts_root(&receipts);
+    if receipts_root != header.receipts_root {
+        return Err(BlockError::ReceiptsRootMismatch {
+            got: receipts_root,
+            expected: header.receipts_root,
+        });
+    }
+    let state_root = state.state_root().map_err(BlockError::State)?;
+    if state_root != header.state_root {
+        return Err(BlockError::StateRootMismatch {
+            got: state_root,
+            expected: header.state_root,
+        });
+    }
+    Ok(BlockOutcome {
+        receipts,
+        gas_used,
+        blob_gas_used,
+        state_root,
+    })
+}
+
+/// What running a block's state changes gave, before any commitment is compared.
+pub(crate) struct AppliedBlock {
+    pub(crate) receipts: Vec<Receipt>,
+    pub(crate) gas_used: u64,
+    pub(crate) blob_gas_used: u64,
+}
+
+/// Steps 2 to 5 of [`execute_block`]: the DAO drain, the beacon root, the transactions with
+/// their receipts, the withdrawals and the rewards, on `state`. The header is read for the block
+/// environment and the gas limit only, so a block builder can run it before the commitments are
+/// known.
+pub(crate) fn apply_block<S: State>(
+    state: &mut S,
+    chain: &ChainSpec,
+    spec: SpecId,
+    block: &Block,
+    precompiles: &dyn Precompiles,
+) -> Result<AppliedBlock, BlockError<S::Error>> {
+    let header = &block.header;
     let env = BlockEnv {
         number: header.number,
         coinbase: header.beneficiary,
@@ -133,52 +200,20 @@ pub fn execute_block<S: State>(
     }
     let rewards = reward_changes(state, spec, header, &block.ommers).map_err(BlockError::State)?;
     state.commit(&rewards).map_err(BlockError::State)?;
-
-    // 6. The header's commitments to the result.
-    if gas_used != header.gas_used {
-        return Err(BlockError::GasUsedMismatch {
-            got: gas_used,
-            expected: header.gas_used,
-        });
-    }
-    if let Some(expected) = header.blob_gas_used
-        && blob_gas_used != expected
-    {
-        return Err(BlockError::BlobGasUsedMismatch {
-            got: blob_gas_used,
-            expected,
-        });
-    }
-    let mut bloom = Bloom::default();
-    for receipt in &receipts {
-        bloom.merge(&receipt.logs_bloom);
-    }
-    if bloom != header.logs_bloom {
-        return Err(BlockError::BloomMismatch {
-            got: alloc::boxed::Box::new(bloom),
-            expected: alloc::boxed::Box::new(header.logs_bloom),
-        });
-    }
-    let receipts_root = receipts_root(&receipts);
-    if receipts_root != header.receipts_root {
-        return Err(BlockError::ReceiptsRootMismatch {
-            got: receipts_root,
-            expected: header.receipts_root,
-        });
-    }
-    let state_root = state.state_root().map_err(BlockError::State)?;
-    if state_root != header.state_root {
-        return Err(BlockError::StateRootMismatch {
-            got: state_root,
-            expected: header.state_root,
-        });
-    }
-    Ok(BlockOutcome {
+    Ok(AppliedBlock {
         receipts,
         gas_used,
         blob_gas_used,
-        state_root,
     })
+}
+
+/// The union of the receipts' blooms.
+pub(crate) fn logs_bloom(receipts: &[Receipt]) -> Bloom {
+    let mut bloom = Bloom::default();
+    for receipt in receipts {
+        bloom.merge(&receipt.logs_bloom);
+    }
+    bloom
 }
 
 /// The body against the header: transactions root, withdrawals present exactly from Shanghai on

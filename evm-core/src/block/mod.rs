@@ -21,6 +21,7 @@ pub mod base_fee;
 pub mod beacon_root;
 pub mod blob_gas;
 mod body;
+mod build;
 pub mod chain;
 pub mod dao;
 pub mod difficulty;
@@ -36,6 +37,7 @@ pub mod withdrawals;
 mod tests;
 
 pub use body::{Block, Withdrawal};
+pub use build::{BlockTemplate, build_block};
 pub use chain::{Activation, ChainSpec};
 pub use error::BlockError;
 pub use execute::{BlockOutcome, execute_block};

@@ -1103,3 +1103,111 @@ fn ommers_pay_through_execute_block() {
         three + three / 32
     );
 }
+
+#[test]
+fn built_blocks_execute_in_every_fork() {
+    use crate::tx::{GasPrice, Transaction, TxKind, TxType, address_of_secret_key};
+    let secret = [0x45u8; 32];
+    let sender = address_of_secret_key(&secret).unwrap();
+    for spec in [
+        SpecId::Frontier,
+        SpecId::SpuriousDragon,
+        SpecId::Berlin,
+        SpecId::London,
+        SpecId::Shanghai,
+        SpecId::Cancun,
+    ] {
+        let chain = chain(spec);
+        let parent = genesis(spec);
+        let funded = InMemoryAccount {
+            balance: U256::from(10u64).pow(U256::from(20)),
+            ..InMemoryAccount::default()
+        };
+        let mut pre = InMemoryState::new([(sender, funded)].into_iter().collect());
+        let _ = pre.state_root();
+        let mut transactions = Vec::new();
+        let types: &[TxType] = if spec.is_enabled_in(SpecId::London) {
+            &[TxType::Legacy, TxType::AccessList, TxType::DynamicFee]
+        } else if spec.is_enabled_in(SpecId::Berlin) {
+            &[TxType::Legacy, TxType::AccessList]
+        } else {
+            &[TxType::Legacy]
+        };
+        for (nonce, tx_type) in types.iter().enumerate() {
+            let mut tx = Transaction {
+                tx_type: *tx_type,
+                chain_id: spec
+                    .is_enabled_in(SpecId::SpuriousDragon)
+                    .then_some(chain.chain_id),
+                nonce: nonce as u64,
+                gas_price: match tx_type {
+                    TxType::DynamicFee => GasPrice::FeeMarket {
+                        max_fee: U256::from(2_000_000_000u64),
+                        max_priority_fee: U256::from(2),
+                    },
+                    _ => GasPrice::Legacy(U256::from(2_000_000_000u64)),
+                },
+                gas_limit: 21_000,
+                kind: TxKind::Call(H160::repeat_byte(0x77)),
+                value: U256::from(5 + nonce),
+                data: vec![],
+                access_list: vec![],
+                max_fee_per_blob_gas: U256::zero(),
+                blob_versioned_hashes: vec![],
+                signature: Default::default(),
+            };
+            assert_eq!(tx.sign(&secret).unwrap(), sender);
+            assert_eq!(tx.recover_sender(spec).unwrap(), sender);
+            transactions.push(tx);
+        }
+        let template = BlockTemplate {
+            beneficiary: H160::repeat_byte(0xcb),
+            timestamp: parent.timestamp + 12,
+            gas_limit: parent.gas_limit,
+            transactions,
+            ..BlockTemplate::default()
+        };
+        let mut built_state = pre.clone();
+        let (block, outcome) = build_block(
+            &mut built_state,
+            &chain,
+            spec,
+            &parent,
+            template,
+            &NativePrecompiles,
+        )
+        .unwrap_or_else(|e| panic!("{spec:?}: {e}"));
+        assert_eq!(outcome.gas_used, 21_000 * types.len() as u64, "{spec:?}");
+        // An importer accepts it as is, with the same post-state, after a round trip.
+        let block = Block::decode(&block.encode()).unwrap();
+        let mut imported = pre.clone();
+        let replayed = execute(&mut imported, &chain, spec, &parent, &block)
+            .unwrap_or_else(|e| panic!("{spec:?}: {e}"));
+        assert_eq!(replayed, outcome, "{spec:?}");
+        assert_eq!(
+            imported.state_root().unwrap(),
+            block.header.state_root,
+            "{spec:?}"
+        );
+    }
+}
+
+#[test]
+fn a_template_that_breaks_a_header_rule_is_refused() {
+    let spec = SpecId::Cancun;
+    let parent = genesis(spec);
+    let template = BlockTemplate {
+        timestamp: parent.timestamp,
+        gas_limit: parent.gas_limit,
+        ..BlockTemplate::default()
+    };
+    let result = build_block(
+        &mut InMemoryState::default(),
+        &chain(spec),
+        spec,
+        &parent,
+        template,
+        &NativePrecompiles,
+    );
+    assert!(matches!(result, Err(BlockError::Timestamp { .. })), "{result:?}");
+}

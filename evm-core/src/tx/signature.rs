@@ -3,7 +3,7 @@
 use primitive_types::{H160, U256};
 use sha3::{Digest, Keccak256};
 
-use crate::tx::InvalidTransaction;
+use crate::tx::{InvalidTransaction, Signature, Transaction, TxType};
 
 /// Order `n` of the secp256k1 group.
 pub(crate) const SECP256K1_N: U256 = U256([
@@ -62,16 +62,54 @@ pub(crate) fn recover_address(
     let recovery_id = k256::ecdsa::RecoveryId::new(odd_y_parity, false);
     let key = k256::ecdsa::VerifyingKey::recover_from_prehash(prehash, &signature, recovery_id)
         .map_err(|_| InvalidTransaction::InvalidSignature("public key recovery failed"))?;
+    Ok(address_of_key(&key))
+}
+
+/// The address of a secp256k1 secret key: the last 20 bytes of `keccak256(x || y)`.
+pub fn address_of_secret_key(secret: &[u8; 32]) -> Result<H160, InvalidTransaction> {
+    let key = signing_key(secret)?;
+    Ok(address_of_key(key.verifying_key()))
+}
+
+fn signing_key(secret: &[u8; 32]) -> Result<k256::ecdsa::SigningKey, InvalidTransaction> {
+    k256::ecdsa::SigningKey::from_slice(secret)
+        .map_err(|_| InvalidTransaction::InvalidSignature("not a secp256k1 secret key"))
+}
+
+fn address_of_key(key: &k256::ecdsa::VerifyingKey) -> H160 {
     let point = key.to_encoded_point(false);
-    // An uncompressed SEC1 point is 0x04 followed by the 64 bytes of x and y.
-    let xy = point
-        .as_bytes()
-        .get(1..)
-        .ok_or(InvalidTransaction::InvalidSignature(
-            "public key recovery failed",
-        ))?;
-    let hash = Keccak256::digest(xy);
-    Ok(H160::from_slice(&hash[12..]))
+    // An uncompressed SEC1 point of a valid key is always 0x04 followed by the 64 bytes of x
+    // and y, so the slice cannot fail.
+    let hash = Keccak256::digest(&point.as_bytes()[1..]);
+    H160::from_slice(&hash[12..])
+}
+
+impl Transaction {
+    /// Signs the transaction with `secret` (RFC 6979 deterministic nonces, low `s`), setting
+    /// `v` as its type needs: the y parity for typed transactions, `35 + 2 * chain_id + parity`
+    /// for a replay-protected legacy one, `27 + parity` for an unprotected one. Returns the
+    /// sender. For tools that make blocks (the example chain, benchmarks), not for keys that
+    /// guard value: the signing is not constant-time audited here.
+    pub fn sign(&mut self, secret: &[u8; 32]) -> Result<H160, InvalidTransaction> {
+        let key = signing_key(secret)?;
+        let (signature, recovery_id) = key
+            .sign_prehash_recoverable(self.signing_hash().as_bytes())
+            .map_err(|_| InvalidTransaction::InvalidSignature("signing failed"))?;
+        let parity = u64::from(recovery_id.is_y_odd());
+        let v = match (self.tx_type, self.chain_id) {
+            (TxType::Legacy, Some(chain_id)) => U256::from(chain_id)
+                .saturating_mul(U256::from(2))
+                .saturating_add(U256::from(35 + parity)),
+            (TxType::Legacy, None) => U256::from(27 + parity),
+            _ => U256::from(parity),
+        };
+        self.signature = Signature {
+            v,
+            r: U256::from_big_endian(&signature.r().to_bytes()),
+            s: U256::from_big_endian(&signature.s().to_bytes()),
+        };
+        Ok(address_of_key(key.verifying_key()))
+    }
 }
 
 #[cfg(test)]
