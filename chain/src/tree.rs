@@ -17,7 +17,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use evm_core::block::{BLOCK_HASH_WINDOW, Block, ChainSpec, Header, MAX_OMMER_DEPTH};
+use evm_core::block::{
+    BLOCK_HASH_WINDOW, Block, BlockTemplate, ChainSpec, Header, MAX_OMMER_DEPTH, build_block,
+};
+use evm_core::precompiles::NativePrecompiles;
 use evm_core::{InMemoryState, SpecId};
 use primitive_types::{H256, U256};
 
@@ -316,6 +319,40 @@ impl<S: Store> Chain<S> {
             known: false,
             head: becomes_head,
         })
+    }
+
+    /// Builds a block from `template` on top of the head over the head's stored state
+    /// ([`evm_core::block::build_block`]: the template's transactions executed, the header's
+    /// commitments filled). Nothing is stored: [`Chain::import`] the block to add it.
+    pub fn build_on_head(&self, template: BlockTemplate) -> Result<Block, Rejection> {
+        let head = self
+            .store
+            .block(&self.head)?
+            .ok_or(Rejection::UnknownParent(self.head))?;
+        let next = Header {
+            number: head.block.header.number.saturating_add(1),
+            parent_hash: self.head,
+            ..Header::default()
+        };
+        let (_, _, block_hashes) = self.ancestors(&next, &head)?;
+        let spec = self
+            .spec
+            .spec_at(next.number, template.timestamp, head.total_difficulty);
+        let mut state = StoreSource::open(head.state_root, &self.store, &block_hashes);
+        let built = build_block(
+            &mut state,
+            &self.spec,
+            spec,
+            &head.block.header,
+            template,
+            &NativePrecompiles,
+        );
+        if let Some(error) = state.into_source().error() {
+            return Err(Rejection::Store(error));
+        }
+        built
+            .map(|(block, _)| block)
+            .map_err(|e| Rejection::Invalid(e.to_string()))
     }
 
     /// For a block on top of `parent`: the headers of up to `BLOCK_HASH_WINDOW` ancestors
