@@ -28,6 +28,7 @@
 
 pub mod ee_engine;
 pub mod ee_input;
+pub mod example_chain;
 pub mod genesis_file;
 pub mod native;
 pub mod networks;

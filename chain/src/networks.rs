@@ -44,7 +44,7 @@ pub const HOODI_GENESIS_HASH: H256 = H256(literal(
 ));
 
 /// The chains `--chain` knows by name.
-pub const CHAIN_NAMES: [&str; 4] = ["mainnet", "sepolia", "holesky", "hoodi"];
+pub const CHAIN_NAMES: [&str; 5] = ["mainnet", "sepolia", "holesky", "hoodi", "example"];
 
 /// A fork a chain activates that evm-core does not implement (Prague on): blocks from it on are
 /// refused with its name, never validated under older rules.
@@ -88,7 +88,7 @@ impl ChainDefinition {
 pub enum ChainError {
     /// Neither a known name nor a `.json` file.
     #[error(
-        "unknown chain {0:?}: expected one of mainnet, sepolia, holesky, hoodi or a genesis/chain-config FILE.json"
+        "unknown chain {0:?}: expected one of mainnet, sepolia, holesky, hoodi, example or a genesis/chain-config FILE.json"
     )]
     Unknown(String),
     /// The built-in genesis did not check out (a broken build).
@@ -99,8 +99,9 @@ pub enum ChainError {
     File(#[from] crate::genesis_file::GenesisFileError),
 }
 
-/// The chain `--chain` names: `mainnet`, `sepolia`, `holesky`, `hoodi`, or a path to a geth
-/// genesis file or bare chain config ending in `.json`.
+/// The chain `--chain` names: `mainnet`, `sepolia`, `holesky`, `hoodi`, `example` (the
+/// project's own example chain, [`crate::example_chain`]), or a path to a geth genesis file or
+/// bare chain config ending in `.json`.
 pub fn chain_by_name(name: &str) -> Result<ChainDefinition, ChainError> {
     let timestamp_fork = |name: &str, time: u64| LaterFork {
         name: name.to_string(),
@@ -148,6 +149,16 @@ pub fn chain_by_name(name: &str) -> Result<ChainDefinition, ChainError> {
             vec![timestamp_fork("Prague", 1_742_999_832)],
             HOODI_GENESIS_HASH,
         ),
+        crate::example_chain::EXAMPLE_CHAIN_NAME => {
+            let network = crate::example_chain::example_network();
+            ChainDefinition {
+                name: network.name.clone(),
+                spec: network.spec.clone(),
+                later_forks: Vec::new(),
+                genesis_hash: Some(network.genesis.header.hash()),
+                network: Some(network),
+            }
+        }
         path if path.ends_with(".json") => {
             crate::genesis_file::read_chain_file(std::path::Path::new(path))?
         }

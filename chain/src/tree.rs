@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use evm_core::block::{
-    BLOCK_HASH_WINDOW, Block, BlockTemplate, ChainSpec, Header, MAX_OMMER_DEPTH, build_block,
+    BLOCK_HASH_WINDOW, Block, BlockOutcome, BlockTemplate, ChainSpec, Header, MAX_OMMER_DEPTH,
+    build_block,
 };
 use evm_core::precompiles::NativePrecompiles;
 use evm_core::{InMemoryState, SpecId};
@@ -323,8 +324,11 @@ impl<S: Store> Chain<S> {
 
     /// Builds a block from `template` on top of the head over the head's stored state
     /// ([`evm_core::block::build_block`]: the template's transactions executed, the header's
-    /// commitments filled). Nothing is stored: [`Chain::import`] the block to add it.
-    pub fn build_on_head(&self, template: BlockTemplate) -> Result<Block, Rejection> {
+    /// commitments filled), with its receipts. Nothing is stored: [`Chain::import`] the block to add it.
+    pub fn build_on_head(
+        &self,
+        template: BlockTemplate,
+    ) -> Result<(Block, BlockOutcome), Rejection> {
         let head = self
             .store
             .block(&self.head)?
@@ -350,9 +354,7 @@ impl<S: Store> Chain<S> {
         if let Some(error) = state.into_source().error() {
             return Err(Rejection::Store(error));
         }
-        built
-            .map(|(block, _)| block)
-            .map_err(|e| Rejection::Invalid(e.to_string()))
+        built.map_err(|e| Rejection::Invalid(e.to_string()))
     }
 
     /// For a block on top of `parent`: the headers of up to `BLOCK_HASH_WINDOW` ancestors

@@ -7,6 +7,7 @@
 
 mod bench_cmd;
 mod bench_precompiles;
+mod example_cmd;
 mod precompile_cases;
 mod replay_cmd;
 mod run_cmd;
@@ -52,9 +53,14 @@ enum Command {
     Replay(replay_cmd::ReplayArgs),
     /// Validate one block from a node inside the EE, from its witness alone: the block's RLP
     /// (`debug_getRawBlock`) and its `debug_executionWitness` JSON, under `--chain`. Exits 1 if
-    /// the EE rejects it. `--dir DIR` validates what `ethtests blockchain --emit-witness DIR`
-    /// wrote. Example: `evm-ee validate block.rlp witness.json --chain mainnet`.
+    /// the EE rejects it. `--dir DIR` validates what `ethtests blockchain --emit-witness DIR`,
+    /// `replay --emit-witness DIR` or `example` wrote. Example:
+    /// `evm-ee validate --dir examples/chain --engine wasmi`.
     Validate(validate_cmd::ValidateArgs),
+    /// Write the project's example chain (five Cancun blocks with every transaction type, a
+    /// contract, every precompile but the point evaluation, withdrawals) as blocks, witnesses
+    /// and a manifest for `validate --dir`. The repository holds its output in examples/chain.
+    Example(example_cmd::ExampleArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -228,6 +234,7 @@ fn main() -> ExitCode {
         Command::Bench(command) => bench_cmd::run(&command),
         Command::Replay(args) => replay_cmd::run(&args),
         Command::Validate(args) => validate_cmd::run(&args),
+        Command::Example(args) => example_cmd::run(&args),
     }
 }
 

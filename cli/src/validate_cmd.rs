@@ -28,12 +28,12 @@ pub(crate) struct ValidateArgs {
     /// response), with the parent header among `headers`.
     #[arg(required_unless_present = "dir")]
     witness: Option<PathBuf>,
-    /// Validate every block of an `ethtests blockchain --emit-witness DIR` folder (each test's
-    /// manifest.json gives the chain, the parent's total difficulty and the expected verdict).
+    /// Validate every block of a folder that `ethtests blockchain --emit-witness`, `replay
+    /// --emit-witness` or `example` wrote (each manifest.json gives the chain, the parent's total difficulty and the expected verdict).
     #[arg(long, conflicts_with_all = ["block", "witness"])]
     dir: Option<PathBuf>,
-    /// The chain's rules: mainnet, sepolia, holesky, hoodi, a geth genesis or chain-config
-    /// FILE.json, or an ethereum/tests network name (Cancun, BerlinToLondonAt5, ...).
+    /// The chain's rules: mainnet, sepolia, holesky, hoodi, example (the chain `evm-ee example`
+    /// writes), a geth genesis or chain-config FILE.json, or an ethereum/tests network name (Cancun, BerlinToLondonAt5, ...).
     #[arg(long, default_value = "mainnet", value_name = "NAME|FILE.json")]
     chain: String,
     /// The parent's total difficulty (decimal or 0x hex). Needed before the merge; after it
@@ -53,6 +53,10 @@ pub(crate) struct ValidateArgs {
     /// Print the result as JSON on stdout.
     #[arg(long)]
     json: bool,
+    /// With --dir: every block's verdict, gas, ticks and sizes (in JSON as `"verdicts"`), not
+    /// only the summary.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 /// A chain's rules and the forks it has past evm-core's.
@@ -144,7 +148,7 @@ fn rules(name: &str) -> Result<Rules, String> {
             })
             .ok_or_else(|| {
                 format!(
-                    "--chain {name:?}: expected mainnet, sepolia, holesky, hoodi, a FILE.json or \
+                    "--chain {name:?}: expected mainnet, sepolia, holesky, hoodi, example, a FILE.json or \
                      an ethereum/tests network name such as Cancun"
                 )
             }),
@@ -378,6 +382,7 @@ fn validate_dir(
         ));
     }
     let (mut agreed, mut disagreed, mut ticks) = (0u64, Vec::new(), 0u64);
+    let mut verdicts = Vec::new();
     let mut chains: std::collections::BTreeMap<String, Rules> = Default::default();
     for manifest_path in &manifests {
         let folder = manifest_path.parent().unwrap_or(dir);
@@ -408,6 +413,13 @@ fn validate_dir(
                 &folder.join(field("witness")?),
             )?;
             ticks += verdict.ticks.unwrap_or_default();
+            if args.verbose {
+                if args.json {
+                    verdicts.push(verdict_json(name, &verdict));
+                } else {
+                    print_verdict(args, name, &verdict);
+                }
+            }
             let expected = entry.get("accepted").and_then(Value::as_bool);
             if expected == Some(verdict.accepted) {
                 agreed += 1;
@@ -431,15 +443,15 @@ fn validate_dir(
             "{}",
             json!({"tests": manifests.len(), "blocks": agreed + disagreed.len() as u64,
                    "agreed": agreed, "disagreed": disagreed, "ticks": ticks,
-                   "engine": args.engine})
+                   "engine": args.engine, "verdicts": args.verbose.then_some(verdicts)})
         );
     } else {
         for line in &disagreed {
             println!("FAIL {line}");
         }
         println!(
-            "validate: {} tests, {} blocks, {agreed} agree with the runner, {} disagree, {ticks} \
-             ticks in {}",
+            "validate: {} manifests, {} blocks, {agreed} agree with the manifest, {} disagree, \
+             {ticks} ticks in {}",
             manifests.len(),
             agreed + disagreed.len() as u64,
             disagreed.len(),
