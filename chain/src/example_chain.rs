@@ -513,7 +513,11 @@ mod tests {
         // Every transaction succeeded (example_chain checks each receipt).
         let store = chain.store();
         for block in &blocks {
-            assert!(crate::Store::block(store, &block.header.hash()).unwrap().is_some());
+            assert!(
+                crate::Store::block(store, &block.header.hash())
+                    .unwrap()
+                    .is_some()
+            );
         }
         assert_eq!(blocks[0].transactions.len(), 4);
         assert_eq!(blocks[1].transactions.len(), 11);
