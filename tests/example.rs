@@ -88,7 +88,10 @@ fn every_example_block_is_accepted_in_every_engine_with_the_same_ticks() {
         let wasmtime = validate("wasmtime");
         assert_eq!(wasmtime["agreed"], 5, "{wasmtime}");
         assert_eq!(wasmtime["ticks"], wasmi["ticks"]);
-        for (a, b) in verdicts.iter().zip(wasmtime["verdicts"].as_array().unwrap()) {
+        for (a, b) in verdicts
+            .iter()
+            .zip(wasmtime["verdicts"].as_array().unwrap())
+        {
             assert_eq!(a["ticks"], b["ticks"]);
             assert_eq!(a["post_state"], b["post_state"]);
         }

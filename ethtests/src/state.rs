@@ -584,9 +584,7 @@ fn sender_of_secret_key(secret: &str) -> Result<H160, FieldError> {
         value: secret.into(),
     };
     let raw = json::bytes("secretKey", secret)?;
-    let raw: [u8; 32] = raw
-        .try_into()
-        .map_err(|_| bad("not 32 bytes"))?;
+    let raw: [u8; 32] = raw.try_into().map_err(|_| bad("not 32 bytes"))?;
     evm_core::tx::address_of_secret_key(&raw).map_err(|_| bad("not a secp256k1 key"))
 }
 

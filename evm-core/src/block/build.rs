@@ -122,4 +122,3 @@ pub fn build_block<S: State>(
     };
     Ok((block, outcome))
 }
-
