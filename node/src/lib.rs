@@ -11,13 +11,15 @@
 //! Dependencies and why: `evm-ee-host` (the engines and their limits, the EEI), `witness`
 //! (Keccak-256 and the one hex helper), `serde`/`serde_json` (the canonical encoding blocks are
 //! hashed and stored in, and the API's JSON), `redb` (the database, as the chain's state store
-//! uses it), `thiserror` (the typed errors).
+//! uses it), `tokio` + `axum` (the HTTP API, [`server`]), `tokio-stream` (its server-sent
+//! events), `thiserror` (the typed errors).
 
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod db;
 pub mod executor;
 pub mod node;
+pub mod server;
 pub mod types;
 
 pub use executor::{EeLoader, EeRun, HostLoader, RunError};

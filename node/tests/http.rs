@@ -1,0 +1,301 @@
+//! The node's HTTP API end to end: a server on a free port with a tiny WAT EE; deploy, submit,
+//! follow the transaction, read states and blocks, the event stream, and a 4xx with a clear
+//! message for every kind of bad request while the node keeps serving.
+
+use std::io::{BufRead, BufReader};
+use std::time::{Duration, Instant};
+
+use evm_ee_host::{Engine, Limits};
+use node::server::{SlotTiming, serve};
+use node::{GenesisEe, HostLoader, Node, NodeConfig};
+use serde_json::{Value, json};
+
+const EE: &str = r#"(module
+  (import "env" "eth2_blockDataSize" (func $size (result i32)))
+  (import "env" "eth2_blockDataCopy" (func $copy (param i32 i32 i32)))
+  (import "env" "eth2_savePostStateRoot" (func $save (param i32)))
+  (import "debug" "printMem" (func $pm (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 1000) "bad block length")
+  (func (export "main") (local $n i32)
+    (local.set $n (call $size))
+    (if (i32.ne (local.get $n) (i32.const 32))
+      (then (call $pm (i32.const 1000) (i32.const 16)) unreachable))
+    (call $copy (i32.const 0) (i32.const 0) (local.get $n))
+    (call $save (i32.const 0))))"#;
+
+struct Server {
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+fn start() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let config = NodeConfig {
+        max_transaction_bytes: 1024,
+        ..NodeConfig::default()
+    };
+    let loader = Box::new(HostLoader {
+        engines: Engine::ALL.to_vec(),
+        limits: Limits::default(),
+    });
+    let genesis = vec![GenesisEe {
+        code: wat::parse_str(EE).unwrap(),
+        initial_state: [0; 32],
+    }];
+    let node = Node::open(dir.path(), config, loader, genesis).unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender.send(listener.local_addr().unwrap()).unwrap();
+            serve(node, listener, SlotTiming::OnDemand).await.unwrap();
+        });
+    });
+    let address = receiver.recv().unwrap();
+    Server {
+        url: format!("http://{address}"),
+        _dir: dir,
+    }
+}
+
+/// Status and JSON body of a request, whatever the status.
+fn call(request: ureq::Request, body: Option<&[u8]>) -> (u16, Value) {
+    let result = match body {
+        Some(bytes) => request.send_bytes(bytes),
+        None => request.call(),
+    };
+    let response = match result {
+        Ok(response) => response,
+        Err(ureq::Error::Status(_, response)) => response,
+        Err(other) => panic!("{other}"),
+    };
+    let status = response.status();
+    let text = response.into_string().unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn get(server: &Server, path: &str) -> (u16, Value) {
+    call(ureq::get(&format!("{}{path}", server.url)), None)
+}
+
+fn post_json(server: &Server, path: &str, body: &str) -> (u16, Value) {
+    call(
+        ureq::post(&format!("{}{path}", server.url)).set("content-type", "application/json"),
+        Some(body.as_bytes()),
+    )
+}
+
+fn wait_included(server: &Server, hash: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, body) = get(server, &format!("/api/transactions/{hash}"));
+        assert_eq!(status, 200, "{body}");
+        if body["status"] == "included" {
+            return body;
+        }
+        assert!(Instant::now() < deadline, "not included: {body}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn deploy_submit_and_query_over_http() {
+    let server = start();
+    let (status, info) = get(&server, "/api/info");
+    assert_eq!(status, 200);
+    assert_eq!(info["shards"].as_array().unwrap().len(), 4);
+    assert_eq!(info["ees"], 1);
+
+    // Deploy a second EE as raw wasm with an initial state.
+    let wasm = wat::parse_str(EE).unwrap();
+    let (status, deployed) = call(
+        ureq::post(&format!(
+            "{}/api/ees?initial_state=0x{}",
+            server.url,
+            "07".repeat(32)
+        ))
+        .set("content-type", "application/wasm"),
+        Some(&wasm),
+    );
+    assert_eq!(status, 201, "{deployed}");
+    assert_eq!(deployed["ee"], 1);
+
+    let data = format!("0x{}", "11".repeat(32));
+    let (status, submitted) = post_json(
+        &server,
+        "/api/transactions",
+        &json!({"shard": 2, "ee": 1, "data": data}).to_string(),
+    );
+    assert_eq!(status, 202, "{submitted}");
+    let hash = submitted["hash"].as_str().unwrap().to_string();
+    let included = wait_included(&server, &hash);
+    assert_eq!(included["accepted"], true, "{included}");
+    assert_eq!(included["shard"], 2);
+    let (_, state) = get(&server, "/api/shards/2/ees/1/state");
+    assert_eq!(state["state"], data);
+    let (_, other) = get(&server, "/api/shards/1/ees/1/state");
+    assert_eq!(other["state"], format!("0x{}", "07".repeat(32)));
+
+    // A rejected transaction is included with its reason.
+    let (_, submitted) = post_json(
+        &server,
+        "/api/transactions",
+        r#"{"shard": 2, "ee": 1, "data": "0x0102"}"#,
+    );
+    let rejected = wait_included(&server, submitted["hash"].as_str().unwrap());
+    assert_eq!(rejected["accepted"], false);
+    assert!(
+        rejected["receipt"]["outcome"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("bad block length"),
+        "{rejected}"
+    );
+
+    let (status, block) = get(&server, "/api/shards/2/blocks/head");
+    assert_eq!(status, 200);
+    assert!(block["header"]["number"].as_u64().unwrap() >= 1);
+    let (status, beacon) = get(&server, "/api/beacon/blocks/head");
+    assert_eq!(status, 200);
+    assert!(beacon["slot"].as_u64().unwrap() >= 1);
+    let (status, genesis) = get(&server, "/api/beacon/blocks/0");
+    assert_eq!(status, 200);
+    assert_eq!(genesis["deployments"].as_array().unwrap().len(), 1);
+    let (status, ees) = get(&server, "/api/ees");
+    assert_eq!(status, 200);
+    assert_eq!(ees.as_array().unwrap().len(), 2);
+    let (status, metrics) = get(&server, "/api/metrics");
+    assert_eq!(status, 200);
+    assert!(
+        metrics
+            .as_str()
+            .unwrap()
+            .contains("evm_ee_node_transactions 2"),
+        "{metrics}"
+    );
+    let (status, page) = get(&server, "/");
+    assert_eq!(status, 200);
+    assert!(page.as_str().unwrap().contains("evm-ee shard testnet"));
+}
+
+#[test]
+fn new_slots_arrive_on_the_event_stream() {
+    let server = start();
+    let response = ureq::get(&format!("{}/api/events", server.url))
+        .timeout(Duration::from_secs(30))
+        .call()
+        .unwrap();
+    assert_eq!(response.header("content-type"), Some("text/event-stream"));
+    let mut reader = BufReader::new(response.into_reader());
+    post_json(
+        &server,
+        "/api/transactions",
+        &json!({"shard": 0, "ee": 0, "data": format!("0x{}", "22".repeat(32))}).to_string(),
+    );
+    let mut line = String::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if let Some(data) = line.strip_prefix("data: ") {
+            let event: Value = serde_json::from_str(data.trim()).unwrap();
+            assert!(event["slot"].as_u64().unwrap() >= 1);
+            assert_eq!(event["shard_blocks"][0]["transactions"], 1, "{event}");
+            break;
+        }
+    }
+}
+
+#[test]
+fn bad_requests_get_a_4xx_with_a_message_and_the_node_keeps_serving() {
+    let server = start();
+    let cases: Vec<(&str, &str, u16, &str)> = vec![
+        ("/api/transactions", "{not json", 400, "not a transaction"),
+        (
+            "/api/transactions",
+            r#"{"shard": 0, "ee": 0}"#,
+            400,
+            "missing field",
+        ),
+        (
+            "/api/transactions",
+            r#"{"shard": 0, "ee": 0, "data": "0xzz"}"#,
+            400,
+            "hex",
+        ),
+        (
+            "/api/transactions",
+            r#"{"shard": 0, "ee": 0, "data": "0x", "x": 1}"#,
+            400,
+            "unknown field",
+        ),
+        (
+            "/api/transactions",
+            r#"{"shard": 9, "ee": 0, "data": "0x"}"#,
+            404,
+            "no shard 9",
+        ),
+        (
+            "/api/transactions",
+            r#"{"shard": 0, "ee": 9, "data": "0x"}"#,
+            404,
+            "no EE 9",
+        ),
+        ("/api/ees", r#"{"code": "0x0061736d"}"#, 422, "refused"),
+        ("/api/ees", r#"{"code": 5}"#, 400, "not a deployment"),
+    ];
+    for (path, body, status, needle) in cases {
+        let (got, reply) = post_json(&server, path, body);
+        assert_eq!(got, status, "{path} {body}: {reply}");
+        let message = reply["error"].as_str().unwrap_or_default();
+        assert!(message.contains(needle), "{path} {body}: {message}");
+    }
+    let big = json!({"shard": 0, "ee": 0, "data": format!("0x{}", "00".repeat(1025))});
+    let (status, reply) = post_json(&server, "/api/transactions", &big.to_string());
+    assert_eq!(status, 413, "{reply}");
+    // Over the body limit altogether (2 x 1024 + 1 MiB).
+    let huge = vec![b' '; 3 << 20];
+    let (status, _) = call(
+        ureq::post(&format!("{}/api/transactions", server.url)),
+        Some(&huge),
+    );
+    assert_eq!(status, 413);
+    let (status, reply) = call(
+        ureq::post(&format!("{}/api/ees", server.url)).set("content-type", "application/wasm"),
+        Some(b"not wasm at all"),
+    );
+    assert_eq!(status, 422, "{reply}");
+    let (status, reply) = call(
+        ureq::post(&format!("{}/api/ees?initial_state=0x12", server.url)),
+        Some(&wat::parse_str(EE).unwrap()),
+    );
+    assert_eq!(status, 400, "{reply}");
+    for (path, status) in [
+        ("/api/transactions/0x12", 400),
+        (&*format!("/api/transactions/0x{}", "00".repeat(32)), 404),
+        ("/api/shards/x/blocks/head", 400),
+        ("/api/shards/9/blocks/head", 404),
+        ("/api/shards/0/blocks/999", 404),
+        ("/api/shards/0/blocks/first", 400),
+        ("/api/beacon/blocks/999", 404),
+        ("/api/shards/0/ees/7/state", 404),
+        ("/api/nothing", 404),
+    ] {
+        let (got, reply) = get(&server, path);
+        assert_eq!(got, status, "{path}: {reply}");
+        assert!(reply["error"].is_string(), "{path}: {reply}");
+    }
+    // A duplicate is a conflict; the node still works.
+    let tx = json!({"shard": 0, "ee": 0, "data": format!("0x{}", "33".repeat(32))}).to_string();
+    let (status, first) = post_json(&server, "/api/transactions", &tx);
+    assert_eq!(status, 202);
+    wait_included(&server, first["hash"].as_str().unwrap());
+    let (status, reply) = post_json(&server, "/api/transactions", &tx);
+    assert_eq!(status, 409, "{reply}");
+    let (status, _) = get(&server, "/api/info");
+    assert_eq!(status, 200);
+}
