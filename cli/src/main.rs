@@ -2,12 +2,14 @@
 //! inside the EE, Scout YAML tests, witness inspection and benchmarks.
 //!
 //! Dependencies and why: `clap` (arguments and `--help`), `indicatif` (progress bars),
-//! `serde`/`serde_json` (the `--json` reports), `ethtests`, `evm-core`, `ee`, `ee-module` and
+//! `serde`/`serde_json` (the `--json` reports), `tokio` (the runtime `node run` serves on),
+//! `ureq` (the node client commands' HTTP), `node` (the shard testnet), `ethtests`, `evm-core`, `ee`, `ee-module` and
 //! `evm-ee-host` (the work itself: runners, the native EE, the Wasm EE and its host).
 
 mod bench_cmd;
 mod bench_precompiles;
 mod example_cmd;
+mod node_cmd;
 mod precompile_cases;
 mod replay_cmd;
 mod run_cmd;
@@ -61,6 +63,11 @@ enum Command {
     /// contract, every precompile but the point evaluation, withdrawals) as blocks, witnesses
     /// and a manifest for `validate --dir`. The repository holds its output in examples/chain.
     Example(example_cmd::ExampleArgs),
+    /// A shard testnet node: `node run` starts one (the EVM EE on every shard, an HTTP API and
+    /// an explorer page); `deploy`, `submit`, `state`, `blocks`, `info` and `relay-eth1` talk
+    /// to a running one. The API is in docs/node-api.md.
+    #[command(subcommand)]
+    Node(node_cmd::NodeCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -235,6 +242,7 @@ fn main() -> ExitCode {
         Command::Replay(args) => replay_cmd::run(&args),
         Command::Validate(args) => validate_cmd::run(&args),
         Command::Example(args) => example_cmd::run(&args),
+        Command::Node(command) => node_cmd::run(&command),
     }
 }
 

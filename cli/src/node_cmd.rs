@@ -1,0 +1,423 @@
+//! `evm-ee node ...`: run a shard testnet node (`node` crate) with the EVM EE deployed at
+//! genesis, and talk to a running one over its HTTP API (`docs/node-api.md`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+/// Where the client commands find the node.
+const DEFAULT_NODE: &str = "http://127.0.0.1:7070";
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum NodeCommand {
+    /// Run a node: a beacon chain and shards persisted in --data, the HTTP API and the
+    /// explorer page on --http, the EVM EE (EE 0) on every shard at genesis, starting at the
+    /// example chain's genesis. Example: `evm-ee node run --data node-data --slot-time 0`.
+    Run(RunArgs),
+    /// Deploy an EE (a .wasm file) on a running node; the next slot deploys it on every shard.
+    Deploy(DeployArgs),
+    /// Submit a transaction (block data for an EE on a shard) and, with --wait, its receipt.
+    Submit(SubmitArgs),
+    /// An EE's state on a shard.
+    State(StateArgs),
+    /// A shard block (with --shard) or a beacon block, by number or `head`.
+    Blocks(BlocksArgs),
+    /// The node's head, engines, totals and mempool.
+    Info(ClientArgs),
+    /// Relay an Eth1 chain to EE 0 of a shard: every block's blob (block and witness) as a
+    /// transaction, each receipt followed; the EE's state follows the Eth1 head. Without a
+    /// PATH, the project's example chain.
+    RelayEth1(RelayArgs),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ClientArgs {
+    /// The node's URL.
+    #[arg(long, default_value = DEFAULT_NODE, value_name = "URL")]
+    node: String,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct RunArgs {
+    /// The node's folder (created if missing; a node that exists resumes at its head).
+    #[arg(long, default_value = "node-data", value_name = "DIR")]
+    data: PathBuf,
+    /// Where the API and the explorer page listen.
+    #[arg(long, default_value = "127.0.0.1:7070", value_name = "ADDR")]
+    http: std::net::SocketAddr,
+    /// Shard chains (fixed when the folder is created).
+    #[arg(long, default_value_t = 4)]
+    shards: u32,
+    /// Seconds per slot; 0 makes a slot as soon as a transaction or deployment waits.
+    #[arg(long, default_value_t = 4.0, value_name = "SECONDS")]
+    slot_time: f64,
+    /// Engines every transaction runs in, comma separated; with two, a transaction they
+    /// disagree on is dropped ("engines disagree").
+    #[arg(long, default_value = "wasmi", value_delimiter = ',')]
+    engines: Vec<String>,
+    /// The tick budget of one transaction (10^10 by default); `1e13` style accepted.
+    #[arg(long, value_parser = crate::parse_max_ticks)]
+    max_ticks: Option<u64>,
+    /// The ticks of all transactions of one shard block (10^11 by default).
+    #[arg(long, value_parser = crate::parse_max_ticks)]
+    block_ticks: Option<u64>,
+    /// Largest transaction data in bytes (8 MiB by default).
+    #[arg(long, value_name = "BYTES")]
+    max_transaction_bytes: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct DeployArgs {
+    /// The EE's wasm module.
+    file: PathBuf,
+    /// Its state on every shard, 32 bytes of hex (zero by default).
+    #[arg(long, value_name = "HEX")]
+    initial_state: Option<String>,
+    #[command(flatten)]
+    client: ClientArgs,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct SubmitArgs {
+    /// The block data: hex, or @FILE for a file's bytes.
+    data: String,
+    /// The shard.
+    #[arg(long, default_value_t = 0)]
+    shard: u32,
+    /// The EE.
+    #[arg(long, default_value_t = 0)]
+    ee: u32,
+    /// Makes equal data a new transaction.
+    #[arg(long, default_value_t = 0)]
+    nonce: u64,
+    /// Wait for the transaction's block and print its receipt.
+    #[arg(long)]
+    wait: bool,
+    #[command(flatten)]
+    client: ClientArgs,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct StateArgs {
+    /// The shard.
+    #[arg(long, default_value_t = 0)]
+    shard: u32,
+    /// The EE.
+    #[arg(long, default_value_t = 0)]
+    ee: u32,
+    #[command(flatten)]
+    client: ClientArgs,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct BlocksArgs {
+    /// A block number or `head`.
+    #[arg(default_value = "head")]
+    number: String,
+    /// A shard block of this shard (a beacon block without it).
+    #[arg(long)]
+    shard: Option<u32>,
+    #[command(flatten)]
+    client: ClientArgs,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct RelayArgs {
+    /// The shard whose EE 0 follows the chain.
+    #[arg(long, default_value_t = 0)]
+    shard: u32,
+    /// Print a JSON summary instead of a line per block.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    client: ClientArgs,
+}
+
+pub(crate) fn run(command: &NodeCommand) -> ExitCode {
+    let result = match command {
+        NodeCommand::Run(args) => run_node(args),
+        NodeCommand::Deploy(args) => deploy(args),
+        NodeCommand::Submit(args) => submit(args),
+        NodeCommand::State(args) => request(
+            &args.client,
+            "GET",
+            &format!("/api/shards/{}/ees/{}/state", args.shard, args.ee),
+            None,
+        )
+        .map(print_json),
+        NodeCommand::Blocks(args) => {
+            let path = match args.shard {
+                Some(shard) => format!("/api/shards/{shard}/blocks/{}", args.number),
+                None => format!("/api/beacon/blocks/{}", args.number),
+            };
+            request(&args.client, "GET", &path, None).map(print_json)
+        }
+        NodeCommand::Info(client) => request(client, "GET", "/api/info", None).map(print_json),
+        NodeCommand::RelayEth1(args) => relay(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_json(value: Value) -> ExitCode {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
+    ExitCode::SUCCESS
+}
+
+/// The EE state the EVM EE starts from: the example chain's genesis as its pre-state.
+fn example_genesis_state() -> Result<[u8; 32], String> {
+    let network = chain::example_chain::example_network();
+    let config = chain::chain_config(&network.spec)?;
+    Ok(stateless::ee_state(
+        network.genesis.header.hash(),
+        config.hash(),
+        primitive_types::U256::zero(),
+    ))
+}
+
+fn run_node(args: &RunArgs) -> Result<ExitCode, String> {
+    let mut engines = Vec::new();
+    for name in &args.engines {
+        engines.push(
+            name.parse::<evm_ee_host::Engine>()
+                .map_err(|e| format!("--engines: {e}"))?,
+        );
+    }
+    if engines.is_empty() {
+        return Err("--engines: name at least one engine".into());
+    }
+    if !(args.slot_time >= 0.0 && args.slot_time <= 3600.0) {
+        return Err("--slot-time: between 0 and 3600 seconds".into());
+    }
+    let limits = crate::host_limits(args.max_ticks, None)?;
+    let mut config = node::NodeConfig {
+        shards: args.shards,
+        ..node::NodeConfig::default()
+    };
+    if let Some(ticks) = args.block_ticks {
+        config.block_ticks = ticks;
+    }
+    if let Some(bytes) = args.max_transaction_bytes {
+        config.max_transaction_bytes = bytes;
+    }
+    let loader = Box::new(node::HostLoader { engines, limits });
+    let genesis = vec![node::GenesisEe {
+        code: ee_module::EE_WASM.to_vec(),
+        initial_state: example_genesis_state()?,
+    }];
+    eprintln!(
+        "opening the node in {} (compiling the EVM EE in {})",
+        args.data.display(),
+        args.engines.join(", ")
+    );
+    let node = node::Node::open(&args.data, config, loader, genesis).map_err(|e| e.to_string())?;
+    let timing = if args.slot_time == 0.0 {
+        node::server::SlotTiming::OnDemand
+    } else {
+        node::server::SlotTiming::Every(Duration::from_secs_f64(args.slot_time))
+    };
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime
+        .block_on(async {
+            let listener = tokio::net::TcpListener::bind(args.http).await?;
+            eprintln!(
+                "node at slot {}: explorer and API on http://{} (ctrl-c stops it)",
+                node.beacon_head().slot,
+                listener.local_addr()?
+            );
+            node::server::serve(node, listener, timing).await
+        })
+        .map_err(|e| format!("--http {}: {e}", args.http))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One API call: the JSON answer, or the node's `error` message with the status.
+fn request(
+    client: &ClientArgs,
+    method: &str,
+    path: &str,
+    body: Option<(&str, &[u8])>,
+) -> Result<Value, String> {
+    let url = format!("{}{path}", client.node.trim_end_matches('/'));
+    let request = ureq::request(method, &url).timeout(Duration::from_secs(60));
+    let result = match body {
+        Some((content_type, bytes)) => request.set("content-type", content_type).send_bytes(bytes),
+        None => request.call(),
+    };
+    match result {
+        Ok(response) => response
+            .into_json::<Value>()
+            .map_err(|e| format!("{url}: not JSON: {e}")),
+        Err(ureq::Error::Status(status, response)) => {
+            let reply: Value = response.into_json().unwrap_or(Value::Null);
+            Err(format!(
+                "{url}: {status}: {}",
+                reply["error"].as_str().unwrap_or("no message")
+            ))
+        }
+        Err(error) => Err(format!(
+            "{url}: {error} (is a node running? `evm-ee node run`)"
+        )),
+    }
+}
+
+fn deploy(args: &DeployArgs) -> Result<ExitCode, String> {
+    let code = evm_ee_host::read_file_bounded(
+        &args.file,
+        evm_ee_host::Limits::default().max_module_bytes as u64,
+    )
+    .map_err(|e| e.to_string())?;
+    let path = match &args.initial_state {
+        Some(state) => format!("/api/ees?initial_state={state}"),
+        None => "/api/ees".into(),
+    };
+    request(
+        &args.client,
+        "POST",
+        &path,
+        Some(("application/wasm", &code)),
+    )
+    .map(print_json)
+}
+
+fn read_data(text: &str) -> Result<Vec<u8>, String> {
+    match text.strip_prefix('@') {
+        Some(file) => std::fs::read(file).map_err(|e| format!("{file}: {e}")),
+        None => witness::hex::decode(text).map_err(|e| format!("DATA: {e}")),
+    }
+}
+
+fn wait_for(client: &ClientArgs, hash: &str) -> Result<Value, String> {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let record = request(client, "GET", &format!("/api/transactions/{hash}"), None)?;
+        if record["status"] != "pending" {
+            return Ok(record);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("transaction {hash} still pending after 600 s"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn submit_transaction(
+    client: &ClientArgs,
+    shard: u32,
+    ee: u32,
+    data: &[u8],
+    nonce: u64,
+) -> Result<String, String> {
+    let body =
+        json!({"shard": shard, "ee": ee, "data": witness::hex::encode(data), "nonce": nonce});
+    let reply = request(
+        client,
+        "POST",
+        "/api/transactions",
+        Some(("application/json", body.to_string().as_bytes())),
+    )?;
+    reply["hash"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| format!("the node answered without a hash: {reply}"))
+}
+
+fn submit(args: &SubmitArgs) -> Result<ExitCode, String> {
+    let data = read_data(&args.data)?;
+    let hash = submit_transaction(&args.client, args.shard, args.ee, &data, args.nonce)?;
+    if !args.wait {
+        return Ok(print_json(json!({"hash": hash, "status": "pending"})));
+    }
+    let record = wait_for(&args.client, &hash)?;
+    let accepted = record["accepted"] == true;
+    print_json(record);
+    Ok(if accepted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn relay(args: &RelayArgs) -> Result<ExitCode, String> {
+    let inputs = chain::example_chain::example_inputs().map_err(|e| e.to_string())?;
+    let state_path = format!("/api/shards/{}/ees/0/state", args.shard);
+    let (mut accepted, mut ticks, mut rejected) = (0u64, 0u64, Vec::new());
+    let started = Instant::now();
+    for (block, input) in &inputs {
+        let state = request(&args.client, "GET", &state_path, None)?;
+        let expected_pre = witness::hex::encode(&input.pre_state);
+        if state["state"] != expected_pre.as_str() {
+            return Err(format!(
+                "EE 0 on shard {} is at {} , not at block {}'s parent ({expected_pre}): relay \
+                 to a shard that follows the example chain from its genesis",
+                args.shard, state["state"], block.header.number
+            ));
+        }
+        let hash = submit_transaction(&args.client, args.shard, 0, &input.blob, 0)?;
+        let record = wait_for(&args.client, &hash)?;
+        let receipt = &record["receipt"];
+        ticks += receipt["ticks"].as_u64().unwrap_or_default();
+        let verdict = if record["accepted"] == true {
+            accepted += 1;
+            let post = &receipt["outcome"]["post_state"];
+            if post != witness::hex::encode(&input.post_state).as_str() {
+                return Err(format!(
+                    "block {}: the EE's state {post} is not the block's",
+                    block.header.number
+                ));
+            }
+            "accepted".to_string()
+        } else {
+            let reason = receipt["outcome"]["reason"]
+                .as_str()
+                .or(record["reason"].as_str())
+                .unwrap_or("dropped")
+                .to_string();
+            rejected.push(json!({"number": block.header.number, "reason": reason}));
+            format!("rejected: {reason}")
+        };
+        if !args.json {
+            println!(
+                "block {} ({:?}): {verdict}, {} ticks, shard {} block {}, EE state {}",
+                block.header.number,
+                block.header.hash(),
+                receipt["ticks"],
+                args.shard,
+                record["number"],
+                receipt["outcome"]["post_state"]
+                    .as_str()
+                    .unwrap_or("unchanged")
+            );
+        }
+    }
+    let summary = json!({"blocks": inputs.len(), "accepted": accepted, "rejected": rejected,
+                         "ticks": ticks, "seconds": started.elapsed().as_secs_f64(),
+                         "shard": args.shard});
+    if args.json {
+        println!("{summary}");
+    } else {
+        println!(
+            "relayed {} blocks to shard {}: {accepted} accepted, {} rejected, {ticks} ticks, {:.1} s",
+            inputs.len(),
+            args.shard,
+            rejected.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
