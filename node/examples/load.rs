@@ -69,7 +69,10 @@ fn main() {
             let _ = serve(node, listener, SlotTiming::OnDemand).await;
         });
     });
-    let url = format!("http://{}", receiver.recv().unwrap_or_else(|e| panic!("{e}")));
+    let url = format!(
+        "http://{}",
+        receiver.recv().unwrap_or_else(|e| panic!("{e}"))
+    );
     let started = Instant::now();
     let clients: Vec<_> = (0..4u32)
         .map(|client| {
@@ -98,10 +101,10 @@ fn main() {
     }
     let submitted = started.elapsed();
     let info = loop {
-        let info: serde_json::Value = ureq::get(&format!("{url}/api/info"))
+        let response = ureq::get(&format!("{url}/api/info"))
             .call()
-            .and_then(|r| Ok(r.into_json()?))
             .unwrap_or_else(|e| panic!("{e}"));
+        let info: serde_json::Value = response.into_json().unwrap_or_else(|e| panic!("{e}"));
         if info["totals"]["transactions"].as_u64() == Some(u64::from(total)) {
             break info;
         }
