@@ -514,7 +514,9 @@ impl Node {
                 let Some(ee) = self.ees.get(tx.ee as usize) else {
                     continue;
                 };
-                let pre_state = states[tx.ee as usize];
+                let Some(&pre_state) = states.get(tx.ee as usize) else {
+                    continue;
+                };
                 match run_everywhere(&ee.runs, pre_state.0, &tx.data.0) {
                     Err(error) => dropped.push((tx.hash(), error.to_string())),
                     Ok(run) => {
@@ -526,15 +528,7 @@ impl Node {
                             break;
                         }
                         ticks = ticks.saturating_add(run.ticks);
-                        if let Outcome::Accepted { post_state, .. } = &run.outcome {
-                            states[tx.ee as usize] = *post_state;
-                        }
-                        receipts.push(Receipt {
-                            tx_hash: tx.hash(),
-                            pre_state,
-                            ticks: run.ticks,
-                            outcome: run.outcome,
-                        });
+                        receipts.push(apply_run(&mut states, tx, pre_state, run));
                         transactions.push(tx.clone());
                     }
                 }
@@ -622,19 +616,13 @@ impl Node {
                         None => return Err(invalid(format!("no EE {}", tx.ee))),
                     },
                 };
-                let pre_state = states[tx.ee as usize];
+                let pre_state = *states
+                    .get(tx.ee as usize)
+                    .ok_or_else(|| invalid(format!("no state for EE {}", tx.ee)))?;
                 let run = run_everywhere(runs, pre_state.0, &tx.data.0)
                     .map_err(|e| invalid(format!("shard {shard}: {e}")))?;
                 ticks = ticks.saturating_add(run.ticks);
-                if let Outcome::Accepted { post_state, .. } = &run.outcome {
-                    states[tx.ee as usize] = *post_state;
-                }
-                receipts.push(Receipt {
-                    tx_hash: tx.hash(),
-                    pre_state,
-                    ticks: run.ticks,
-                    outcome: run.outcome,
-                });
+                receipts.push(apply_run(&mut states, tx, pre_state, run));
             }
             let expected = self.shard_block_for(
                 shard as u32,
@@ -867,6 +855,26 @@ impl Node {
             transactions,
             receipts,
         }
+    }
+}
+
+/// The receipt of `tx`'s agreed `run` from `pre_state`; an accepted run moves its EE's state.
+fn apply_run(
+    states: &mut [Bytes32],
+    tx: &Transaction,
+    pre_state: Bytes32,
+    run: crate::executor::AgreedRun,
+) -> Receipt {
+    if let (Outcome::Accepted { post_state, .. }, Some(state)) =
+        (&run.outcome, states.get_mut(tx.ee as usize))
+    {
+        *state = *post_state;
+    }
+    Receipt {
+        tx_hash: tx.hash(),
+        pre_state,
+        ticks: run.ticks,
+        outcome: run.outcome,
     }
 }
 

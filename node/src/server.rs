@@ -392,6 +392,15 @@ fn parse_number(text: &str, what: &str) -> Result<Option<u64>, ApiError> {
         .map_err(|_| bad_request(format!("{what} {text:?} is neither a number nor `head`")))
 }
 
+/// A block's JSON with its hash beside its fields.
+fn with_hash<T: serde::Serialize>(block: &T, hash: Bytes32) -> Value {
+    let mut value = serde_json::to_value(block).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.insert("hash".into(), json!(hash));
+    }
+    value
+}
+
 async fn beacon_block(State(shared): State<Shared>, Path(slot): Path<String>) -> ApiResult {
     let slot = parse_number(&slot, "slot")?;
     let value = with_node(&shared, move |node| {
@@ -399,11 +408,7 @@ async fn beacon_block(State(shared): State<Shared>, Path(slot): Path<String>) ->
         let block = node
             .beacon_block(slot)?
             .ok_or_else(|| not_found(format!("no beacon block at slot {slot}")))?;
-        let mut value = serde_json::to_value(&block).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut value {
-            map.insert("hash".into(), json!(block.hash()));
-        }
-        Ok(value)
+        Ok(with_hash(&block, block.hash()))
     })
     .await?;
     Ok(json_response(StatusCode::OK, value))
@@ -425,11 +430,7 @@ async fn shard_block(
         let block = node
             .shard_block(shard, number)?
             .ok_or_else(|| not_found(format!("no block {number} on shard {shard}")))?;
-        let mut value = serde_json::to_value(&block).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut value {
-            map.insert("hash".into(), json!(block.hash()));
-        }
-        Ok(value)
+        Ok(with_hash(&block, block.hash()))
     })
     .await?;
     Ok(json_response(StatusCode::OK, value))
