@@ -16,7 +16,9 @@ export ETHTESTS_DIR="$fixtures"
 export ERA1_DIR="${ERA1_DIR:-$(cd .. && pwd)/shared/history}"
 
 section "unit and integration tests"
-cargo test --workspace -j "$jobs"
+# The CLI's tests (unit and end to end) run once, in release with both engines, just below;
+# running them here too in debug would build the CLI a second time and repeat every e2e test.
+cargo test --workspace --exclude evm-ee-cli -j "$jobs"
 
 # The wasmtime engine is a cargo feature (slow to compile); it is built once, in release, for the
 # engine-agreement tests and the conformance runs below.
