@@ -281,18 +281,25 @@ fn words(values: &[u64]) -> Vec<u8> {
     values.iter().flat_map(|value| word(*value)).collect()
 }
 
-/// An ECRECOVER input that recovers key `signer`'s address: the signing hash of a transaction
-/// it signed, `v` as 27/28, `r`, `s`.
-fn ecrecover_input(wallet: &mut ExampleWallet, signer: usize) -> Vec<u8> {
-    let mut signed = wallet.transaction(signer, TxType::Legacy, TxCall::transfer(H160::zero(), 1));
-    // The wallet's nonce moved for a transaction that is never sent: put it back.
-    if let Some(nonce) = wallet.nonces.get_mut(signer) {
-        *nonce -= 1;
-    }
-    signed.chain_id = None;
-    if let Some(key) = wallet.keys.get(signer) {
-        let _ = signed.sign(key);
-    }
+/// An ECRECOVER input that recovers the address of `key`: the signing hash of an unprotected
+/// legacy transaction it signs (never sent), `v` as 27/28, `r`, `s`.
+fn ecrecover_input(key: &[u8; 32]) -> Vec<u8> {
+    let mut signed = Transaction {
+        tx_type: TxType::Legacy,
+        chain_id: None,
+        nonce: 0,
+        gas_price: GasPrice::Legacy(U256::from(10_000_000_000u64)),
+        gas_limit: 21_000,
+        kind: TxKind::Call(H160::zero()),
+        value: U256::one(),
+        data: Vec::new(),
+        access_list: Vec::new(),
+        max_fee_per_blob_gas: U256::zero(),
+        blob_versioned_hashes: Vec::new(),
+        signature: Default::default(),
+    };
+    // A keccak output is a valid key but with probability 2^-128.
+    let _ = signed.sign(key);
     let mut input = signed.signing_hash().as_bytes().to_vec();
     for value in [signed.signature.v, signed.signature.r, signed.signature.s] {
         let mut word = [0u8; 32];
@@ -349,7 +356,7 @@ pub fn example_chain() -> Result<(Chain, Vec<Block>), Rejection> {
         Vec::new(),
     ));
     // 2: the counter called with and without data; every precompile but the point evaluation.
-    let ecrecover = ecrecover_input(&mut wallet, 5);
+    let ecrecover = ecrecover_input(&example_key(5));
     let precompile_calls: Vec<(u8, Vec<u8>)> = vec![
         (1, ecrecover),
         (2, b"abc".to_vec()),

@@ -359,7 +359,7 @@ fn relay(args: &RelayArgs) -> Result<ExitCode, String> {
         let expected_pre = witness::hex::encode(&input.pre_state);
         if state["state"] != expected_pre.as_str() {
             return Err(format!(
-                "EE 0 on shard {} is at {} , not at block {}'s parent ({expected_pre}): relay \
+                "EE 0 on shard {} is at {}, not at block {}'s parent ({expected_pre}): relay \
                  to a shard that follows the example chain from its genesis",
                 args.shard, state["state"], block.header.number
             ));
