@@ -448,6 +448,27 @@ impl Node {
         }
     }
 
+    /// Up to `count` blocks of `shard` from number `from` on, in order.
+    pub fn shard_blocks(
+        &self,
+        shard: u32,
+        from: u64,
+        count: usize,
+    ) -> Result<Vec<ShardBlock>, NodeError> {
+        let txn = self.db.begin_read().map_err(db_error)?;
+        let table = txn.open_table(db::SHARD_BLOCKS).map_err(db_error)?;
+        let mut blocks = Vec::new();
+        for entry in table
+            .range((shard, from)..=(shard, u64::MAX))
+            .map_err(db_error)?
+            .take(count)
+        {
+            let (_, value) = entry.map_err(db_error)?;
+            blocks.push(decode("shard block", value.value())?);
+        }
+        Ok(blocks)
+    }
+
     /// The state of EE `ee` on `shard` (`None` for an unknown shard or an EE not deployed yet).
     pub fn ee_state(&self, shard: u32, ee: u32) -> Option<Bytes32> {
         self.states.get(shard as usize)?.get(ee as usize).copied()

@@ -124,6 +124,7 @@ fn router(shared: Shared, body_limit: usize) -> Router {
         .route("/api/beacon/blocks/{slot}", get(beacon_block))
         .route("/api/shards/{shard}/blocks/{number}", get(shard_block))
         .route("/api/shards/{shard}/ees/{ee}/state", get(ee_state))
+        .route("/api/shards/{shard}/deposits", get(deposits))
         .route("/api/events", get(events))
         .fallback(|| async { not_found("no such route: see docs/node-api.md") })
         .layer(DefaultBodyLimit::max(body_limit))
@@ -452,6 +453,59 @@ async fn ee_state(
         StatusCode::OK,
         json!({"shard": shard, "ee": ee, "state": state}),
     ))
+}
+
+/// Blocks one deposits request reads at most.
+const MAX_DEPOSIT_BLOCKS: usize = 1_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DepositsQuery {
+    from: Option<u64>,
+    blocks: Option<usize>,
+}
+
+/// `GET /api/shards/{shard}/deposits?from=N&blocks=M`: the deposits of the accepted
+/// transactions in blocks `N..N+M` of the shard (M at most 1,000), with where they come from,
+/// and the block to ask from next.
+async fn deposits(
+    State(shared): State<Shared>,
+    Path(shard): Path<String>,
+    query: Result<Query<DepositsQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult {
+    let Query(query) = query.map_err(|e| bad_request(e.body_text()))?;
+    let shard: u32 = shard
+        .parse()
+        .map_err(|_| bad_request(format!("shard {shard:?} is not a number")))?;
+    let from = query.from.unwrap_or(0);
+    let count = query
+        .blocks
+        .unwrap_or(MAX_DEPOSIT_BLOCKS)
+        .min(MAX_DEPOSIT_BLOCKS);
+    let value = with_node(&shared, move |node| {
+        if node.shard_head(shard).is_none() {
+            return Err(not_found(format!("no shard {shard}")));
+        }
+        let blocks = node.shard_blocks(shard, from, count)?;
+        let next = blocks.last().map_or(from, |block| block.header.number + 1);
+        let mut deposits = Vec::new();
+        for block in &blocks {
+            for receipt in &block.receipts {
+                if let crate::types::Outcome::Accepted {
+                    deposits: pushed, ..
+                } = &receipt.outcome
+                {
+                    for (index, deposit) in pushed.iter().enumerate() {
+                        deposits.push(json!({"block": block.header.number,
+                            "transaction": receipt.tx_hash, "index": index, "deposit": deposit}));
+                    }
+                }
+            }
+        }
+        Ok(json!({"shard": shard, "from": from, "next": next, "deposits": deposits}))
+    })
+    .await?;
+    Ok(json_response(StatusCode::OK, value))
 }
 
 /// `GET /api/events`: server-sent events, one `slot` event per committed slot.

@@ -169,6 +169,18 @@ fn deploy_submit_and_query_over_http() {
     let (status, ees) = get(&server, "/api/ees");
     assert_eq!(status, 200);
     assert_eq!(ees.as_array().unwrap().len(), 2);
+    let (status, deposits) = get(&server, "/api/shards/2/deposits?from=1");
+    assert_eq!(status, 200, "{deposits}");
+    assert_eq!(
+        deposits["deposits"].as_array().unwrap().len(),
+        0,
+        "this EE pushes none"
+    );
+    assert!(deposits["next"].as_u64().unwrap() >= 2);
+    let (status, _) = get(&server, "/api/shards/2/deposits?from=x");
+    assert_eq!(status, 400);
+    let (status, _) = get(&server, "/api/shards/9/deposits");
+    assert_eq!(status, 404);
     let (status, metrics) = get(&server, "/api/metrics");
     assert_eq!(status, 200);
     assert!(
