@@ -112,16 +112,8 @@ fn tempfile_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
-/// post-state = the 32 bytes of data; anything else is rejected.
-const COPY_EE: &str = r#"(module
-  (import "env" "eth2_blockDataSize" (func $size (result i32)))
-  (import "env" "eth2_blockDataCopy" (func $copy (param i32 i32 i32)))
-  (import "env" "eth2_savePostStateRoot" (func $save (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main")
-    (if (i32.ne (call $size) (i32.const 32)) (then unreachable))
-    (call $copy (i32.const 0) (i32.const 0) (i32.const 32))
-    (call $save (i32.const 0))))"#;
+/// The node's test EE (post-state = the 32 bytes of data; anything else is rejected).
+const COPY_EE: &str = include_str!("../node/tests/ees/copy.wat");
 
 fn post(url: &str, path: &str, content_type: &str, body: &[u8]) -> Result<Value, String> {
     match ureq::post(&format!("{url}{path}"))

@@ -12,15 +12,7 @@ use evm_ee_host::{Engine, Limits};
 use node::server::{SlotTiming, serve};
 use node::{GenesisEe, HostLoader, Node, NodeConfig};
 
-const COPY_EE: &str = r#"(module
-  (import "env" "eth2_blockDataSize" (func $size (result i32)))
-  (import "env" "eth2_blockDataCopy" (func $copy (param i32 i32 i32)))
-  (import "env" "eth2_savePostStateRoot" (func $save (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main")
-    (if (i32.ne (call $size) (i32.const 32)) (then unreachable))
-    (call $copy (i32.const 0) (i32.const 0) (i32.const 32))
-    (call $save (i32.const 0))))"#;
+const COPY_EE: &str = include_str!("../tests/ees/copy.wat");
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

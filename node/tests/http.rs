@@ -10,19 +10,7 @@ use node::server::{SlotTiming, serve};
 use node::{GenesisEe, HostLoader, Node, NodeConfig};
 use serde_json::{Value, json};
 
-const EE: &str = r#"(module
-  (import "env" "eth2_blockDataSize" (func $size (result i32)))
-  (import "env" "eth2_blockDataCopy" (func $copy (param i32 i32 i32)))
-  (import "env" "eth2_savePostStateRoot" (func $save (param i32)))
-  (import "debug" "printMem" (func $pm (param i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 1000) "bad block length")
-  (func (export "main") (local $n i32)
-    (local.set $n (call $size))
-    (if (i32.ne (local.get $n) (i32.const 32))
-      (then (call $pm (i32.const 1000) (i32.const 16)) unreachable))
-    (call $copy (i32.const 0) (i32.const 0) (local.get $n))
-    (call $save (i32.const 0))))"#;
+const EE: &str = include_str!("ees/copy.wat");
 
 struct Server {
     url: String,
