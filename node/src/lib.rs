@@ -24,7 +24,8 @@ pub mod types;
 
 pub use executor::{EeLoader, EeRun, HostLoader, RunError};
 pub use node::{
-    DATABASE_FILE, GenesisEe, Node, NodeConfig, SlotBlocks, SlotProposal, Totals, TxRecord,
+    DATABASE_FILE, GenesisEe, MAX_SHARDS, Node, NodeConfig, SlotBlocks, SlotProposal, Totals,
+    TxRecord,
 };
 pub use types::{
     BeaconBlock, Bytes, Bytes32, Crosslink, Deployment, EeState, Outcome, Receipt, ShardBlock,

@@ -3,7 +3,7 @@
 //! ([`Node::import_slot`], which re-executes every transaction) and committed
 //! ([`Node::commit_slot`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use redb::{Database, ReadableDatabase, ReadableTable};
@@ -146,10 +146,15 @@ pub struct Node {
     states: Vec<Vec<Bytes32>>,
     shard_heads: Vec<ShardHeader>,
     beacon_head: BeaconBlock,
-    mempool: BTreeMap<u64, Transaction>,
+    /// Waiting transactions by submission order, with their hashes (computed once).
+    mempool: BTreeMap<u64, (Bytes32, Transaction)>,
     next_seq: u64,
     totals: Totals,
 }
+
+/// Most shards a node runs: every slot makes a block per shard, so the count bounds a slot's
+/// work and the memory of the shards' heads.
+pub const MAX_SHARDS: u32 = 1_024;
 
 /// The database file inside a node's folder.
 pub const DATABASE_FILE: &str = "node.redb";
@@ -169,8 +174,11 @@ impl Node {
         loader: Box<dyn EeLoader>,
         genesis_ees: Vec<GenesisEe>,
     ) -> Result<Node, NodeError> {
-        if config.shards == 0 {
-            return Err(NodeError::Config("a node needs at least one shard".into()));
+        if config.shards == 0 || config.shards > MAX_SHARDS {
+            return Err(NodeError::Config(format!(
+                "a node has 1 to {MAX_SHARDS} shards, not {}",
+                config.shards
+            )));
         }
         std::fs::create_dir_all(dir)
             .map_err(|e| NodeError::Database(format!("{}: {e}", dir.display())))?;
@@ -286,8 +294,8 @@ impl Node {
         self.mempool.clear();
         for entry in mempool.iter().map_err(db_error)? {
             let (seq, value) = entry.map_err(db_error)?;
-            self.mempool
-                .insert(seq.value(), decode("mempool entry", value.value())?);
+            let tx: Transaction = decode("mempool entry", value.value())?;
+            self.mempool.insert(seq.value(), (tx.hash(), tx));
         }
         Ok(())
     }
@@ -394,7 +402,7 @@ impl Node {
         }
         txn.commit().map_err(db_error)?;
         self.next_seq = seq + 1;
-        self.mempool.insert(seq, tx);
+        self.mempool.insert(seq, (hash, tx));
         Ok(hash)
     }
 
@@ -526,7 +534,7 @@ impl Node {
         for shard in 0..self.config.shards {
             let mut states = self.states_after_deployments(shard, &beacon);
             let (mut transactions, mut receipts, mut ticks) = (Vec::new(), Vec::new(), 0u64);
-            for tx in self.mempool.values().filter(|tx| tx.shard == shard) {
+            for (hash, tx) in self.mempool.values().filter(|(_, tx)| tx.shard == shard) {
                 if transactions.len() >= self.config.max_block_transactions
                     || (!transactions.is_empty() && ticks >= self.config.block_ticks)
                 {
@@ -539,7 +547,7 @@ impl Node {
                     continue;
                 };
                 match run_everywhere(&ee.runs, pre_state.0, &tx.data.0) {
-                    Err(error) => dropped.push((tx.hash(), error.to_string())),
+                    Err(error) => dropped.push((*hash, error.to_string())),
                     Ok(run) => {
                         if !transactions.is_empty()
                             && ticks.saturating_add(run.ticks) > self.config.block_ticks
@@ -549,7 +557,7 @@ impl Node {
                             break;
                         }
                         ticks = ticks.saturating_add(run.ticks);
-                        receipts.push(apply_run(&mut states, tx, pre_state, run));
+                        receipts.push(apply_run(&mut states, tx.ee, *hash, pre_state, run));
                         transactions.push(tx.clone());
                     }
                 }
@@ -643,7 +651,7 @@ impl Node {
                 let run = run_everywhere(runs, pre_state.0, &tx.data.0)
                     .map_err(|e| invalid(format!("shard {shard}: {e}")))?;
                 ticks = ticks.saturating_add(run.ticks);
-                receipts.push(apply_run(&mut states, tx, pre_state, run));
+                receipts.push(apply_run(&mut states, tx.ee, tx.hash(), pre_state, run));
             }
             let expected = self.shard_block_for(
                 shard as u32,
@@ -691,11 +699,12 @@ impl Node {
         let mut totals = self.totals;
         totals.slots += 1;
         totals.dropped += dropped.len() as u64;
-        let included: BTreeMap<Bytes32, ()> = blocks
+        // Receipts carry their transaction's hash: nothing is hashed again here.
+        let included: BTreeSet<Bytes32> = blocks
             .shard_blocks
             .iter()
-            .flat_map(|block| block.transactions.iter().map(|tx| (tx.hash(), ())))
-            .chain(dropped.iter().map(|(hash, _)| (*hash, ())))
+            .flat_map(|block| block.receipts.iter().map(|receipt| receipt.tx_hash))
+            .chain(dropped.iter().map(|(hash, _)| *hash))
             .collect();
         let mut new_states = self.states.clone();
         let txn = self.db.begin_write().map_err(db_error)?;
@@ -761,8 +770,8 @@ impl Node {
                     .map_err(db_error)?;
             }
             let mut mempool = txn.open_table(db::MEMPOOL).map_err(db_error)?;
-            for (seq, tx) in &self.mempool {
-                if included.contains_key(&tx.hash()) {
+            for (seq, (hash, _)) in &self.mempool {
+                if included.contains(hash) {
                     mempool.remove(*seq).map_err(db_error)?;
                 }
             }
@@ -792,8 +801,7 @@ impl Node {
             }
         }
         self.states = new_states;
-        self.mempool
-            .retain(|_, tx| !included.contains_key(&tx.hash()));
+        self.mempool.retain(|_, (hash, _)| !included.contains(hash));
         for block in &blocks.shard_blocks {
             if let Some(head) = self.shard_heads.get_mut(block.header.shard as usize) {
                 *head = block.header.clone();
@@ -879,20 +887,22 @@ impl Node {
     }
 }
 
-/// The receipt of `tx`'s agreed `run` from `pre_state`; an accepted run moves its EE's state.
+/// The receipt of a transaction (`tx_hash`, for EE `ee`) whose engines agreed on `run` from
+/// `pre_state`; an accepted run moves the EE's state.
 fn apply_run(
     states: &mut [Bytes32],
-    tx: &Transaction,
+    ee: u32,
+    tx_hash: Bytes32,
     pre_state: Bytes32,
     run: crate::executor::AgreedRun,
 ) -> Receipt {
     if let (Outcome::Accepted { post_state, .. }, Some(state)) =
-        (&run.outcome, states.get_mut(tx.ee as usize))
+        (&run.outcome, states.get_mut(ee as usize))
     {
         *state = *post_state;
     }
     Receipt {
-        tx_hash: tx.hash(),
+        tx_hash,
         pre_state,
         ticks: run.ticks,
         outcome: run.outcome,

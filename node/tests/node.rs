@@ -326,4 +326,16 @@ fn bad_requests_are_refused_with_their_reason() {
         .unwrap()
         .to_string();
     assert!(error.contains("has 4 shards, not 2"), "{error}");
+    for shards in [0, node::MAX_SHARDS + 1] {
+        let fresh = tempfile::tempdir().unwrap();
+        let config = NodeConfig {
+            shards,
+            ..NodeConfig::default()
+        };
+        let error = Node::open(fresh.path(), config, loader(), genesis())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("a node has 1 to 1024 shards"), "{error}");
+    }
 }
