@@ -14,6 +14,8 @@ fixtures="$(scripts/fixtures.sh)"
 export ETHTESTS_DIR="$fixtures"
 # Mainnet history (era 0 as an era1 archive) for the era1 reader and `evm-ee replay`.
 export ERA1_DIR="${ERA1_DIR:-$(cd .. && pwd)/shared/history}"
+# Scout's own example tests and EEs (test.yaml, bazaar.yaml), run by `evm-ee run` and on the node.
+export SCOUT_DIR="${SCOUT_DIR:-$(cd .. && pwd)/shared/scout}"
 
 section "unit and integration tests"
 # The CLI's tests (unit and end to end) run once, in release with both engines, just below;

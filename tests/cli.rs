@@ -668,3 +668,56 @@ fn bench_precompiles_reports_the_documented_json_shape_and_a_chart() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("no case matches"));
 }
+
+/// Scout's own `test.yaml` and `bazaar.yaml` (from `SCOUT_DIR`, set by `scripts/test.sh` to
+/// `../shared/scout`), unchanged, pass `evm-ee run` in both engines with Scout's rules: the
+/// helloworld EE pushes two deposits where `test.yaml` expects one (a subset check, as Scout's),
+/// and bazaar checks and updates its message board state.
+#[test]
+fn scouts_own_yaml_tests_pass_unchanged() {
+    let dir = std::env::var_os("SCOUT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/scout"));
+    assert!(
+        dir.join("test.yaml").exists(),
+        "no Scout tests in {}: set SCOUT_DIR (scripts/test.sh sets it to ../shared/scout)",
+        dir.display()
+    );
+    let engines: &[&str] = if cfg!(feature = "wasmtime") {
+        &["wasmi", "wasmtime"]
+    } else {
+        &["wasmi"]
+    };
+    for engine in engines {
+        for (file, blocks, deposits) in [("test.yaml", 2, 2), ("bazaar.yaml", 3, 2)] {
+            let path = dir.join(file);
+            let output = evm_ee(&["run", "--json", "--engine", engine, path.to_str().unwrap()]);
+            assert!(output.status.success(), "{engine} {file}: {output:?}");
+            let report = json_report(&output);
+            assert_eq!(report["passed"], true, "{report}");
+            let run: &[serde_json::Value] = report["blocks"].as_array().unwrap();
+            assert_eq!(run.len(), blocks);
+            let pushed: usize = run
+                .iter()
+                .map(|b| b["deposits"].as_array().unwrap().len())
+                .sum();
+            assert_eq!(pushed, deposits, "{report}");
+        }
+    }
+    let bazaar = std::fs::read_to_string(dir.join("bazaar.yaml")).unwrap();
+    let scratch = scratch_dir("scout-mismatch");
+    let broken = bazaar.replace(
+        "29505fd952857b5766c759bcb4af58eb8df5a91043540c1398dd987a503127fc",
+        &"00".repeat(32),
+    );
+    let path = scratch.join("bazaar.yaml");
+    std::fs::write(
+        &path,
+        broken.replace("scripts/", &format!("{}/scripts/", dir.display())),
+    )
+    .unwrap();
+    let output = evm_ee(&["run", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("post-state MISMATCH"));
+    std::fs::remove_dir_all(scratch).ok();
+}

@@ -1,7 +1,10 @@
 //! End-to-end: `evm-ee node run` as a process. The example chain relayed through the EVM EE
 //! (EE 0) in wasmi and wasmtime at once; the client commands; and a node killed with SIGKILL
 //! while transactions arrive, which after a restart has every acknowledged transaction in a
-//! block and the states of an uninterrupted run.
+//! block and the states of an uninterrupted run; Scout's YAML tests and the project's emitted
+//! ones loaded onto the node (`node load`); a BlockchainTests fixture relayed to a fresh EVM EE.
+//! Scout's files come from `SCOUT_DIR`, fixtures from `ETHTESTS_DIR` (both set by
+//! `scripts/test.sh`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -113,7 +116,7 @@ fn tempfile_dir(name: &str) -> std::path::PathBuf {
 }
 
 /// The node's test EE (post-state = the 32 bytes of data; anything else is rejected).
-const COPY_EE: &str = include_str!("../node/tests/ees/copy.wat");
+const COPY_EE: &str = include_str!("ees/copy.wat");
 
 fn post(url: &str, path: &str, content_type: &str, body: &[u8]) -> Result<Value, String> {
     match ureq::post(&format!("{url}{path}"))
@@ -245,4 +248,169 @@ fn a_node_killed_during_submission_loses_nothing_it_acknowledged() {
     let info = get(&node.url, "/api/info");
     assert_eq!(info["totals"]["transactions"], 200, "{info}");
     assert_eq!(info["mempool"], 0);
+}
+
+/// Scout's own example tests and EEs (`../shared/scout`, or `SCOUT_DIR`).
+fn scout_dir() -> std::path::PathBuf {
+    let dir = std::env::var_os("SCOUT_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/scout"));
+    assert!(
+        dir.join("test.yaml").exists(),
+        "no Scout tests in {}: set SCOUT_DIR to a folder with Scout's test.yaml, bazaar.yaml and \
+         their EEs built from ewasm/scout (scripts/test.sh sets it to ../shared/scout)",
+        dir.display()
+    );
+    dir
+}
+
+fn fixtures() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("ETHTESTS_DIR").expect(
+        "ETHTESTS_DIR is not set: run scripts/test.sh (it unpacks ../shared/ethtests), or set \
+         ETHTESTS_DIR to a folder holding ethereum-tests/ and legacy-tests/",
+    ))
+}
+
+fn json_of(out: &str) -> Value {
+    let line = out
+        .lines()
+        .rev()
+        .find(|line| line.starts_with('{'))
+        .unwrap_or_else(|| panic!("no JSON in {out}"));
+    serde_json::from_str(line).unwrap()
+}
+
+/// Scout's `test.yaml` and `bazaar.yaml`, unchanged, on the node (their helloworld and bazaar
+/// EEs deployed from the files), and the project's emitted YAML for invalid Eth1 blocks, whose
+/// rejected blocks carry `expect_rejection`.
+#[test]
+fn scout_yaml_tests_pass_on_the_node() {
+    let dir = tempfile_dir("scout");
+    let node = start_node(&dir.join("node"), "wasmi");
+    for (file, blocks) in [("test.yaml", 2), ("bazaar.yaml", 3)] {
+        let path = scout_dir().join(file);
+        let (ok, out) = client(&node, &["load", path.to_str().unwrap(), "--json"]);
+        assert!(ok, "{file}: {out}");
+        let report = json_of(&out);
+        assert_eq!(report["passed"], true, "{report}");
+        assert_eq!(report["blocks"].as_array().unwrap().len(), blocks);
+        // helloworld pushes one all-zero deposit per block: more than test.yaml expects, which
+        // Scout accepts.
+        let (ok, text) = client(&node, &["load", path.to_str().unwrap(), "--shard", "3"]);
+        assert!(ok, "{text}");
+        assert!(text.contains("deposits match"), "{text}");
+    }
+
+    let emitted = dir.join("emitted");
+    let fixture = fixtures().join("ethereum-tests/BlockchainTests/InvalidBlocks/bcEIP1559");
+    let output = evm_ee()
+        .args(["ethtests", "blockchain", "--no-progress", "--emit-yaml"])
+        .arg(&emitted)
+        .args(["--filter", "badBlocks"])
+        .arg(&fixture)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let mut yamls: Vec<_> = std::fs::read_dir(&emitted)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    yamls.sort();
+    assert!(!yamls.is_empty());
+    let mut expected_rejections = 0;
+    for yaml in &yamls {
+        let (ok, out) = client(&node, &["load", yaml.to_str().unwrap(), "--json"]);
+        assert!(ok, "{}: {out}", yaml.display());
+        let report = json_of(&out);
+        expected_rejections += report["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["expect_rejection"] == true && b["accepted"] == false)
+            .count();
+    }
+    assert!(expected_rejections > 0, "badBlocks has invalid blocks");
+
+    // An EE importing a function of the file's `libraries`, deployed with it over the API.
+    let wat_file = |name: &str| {
+        wat::parse_str(
+            std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../tests/ees")
+                    .join(name),
+            )
+            .unwrap(),
+        )
+        .unwrap()
+    };
+    std::fs::write(dir.join("user.wasm"), wat_file("library_user.wat")).unwrap();
+    std::fs::write(dir.join("numbers.wasm"), wat_file("numbers.wat")).unwrap();
+    let library_yaml = dir.join("library.yaml");
+    std::fs::write(
+        &library_yaml,
+        format!(
+            "beacon_state:\n  execution_scripts: [user.wasm]\n  libraries:\n    - {{name: numbers, \
+             file: numbers.wasm}}\nshard_pre_state:\n  exec_env_states: [\"{zero}\"]\n\
+             shard_blocks:\n  - {{env: 0, data: \"\"}}\nshard_post_state:\n  exec_env_states: \
+             [\"07{rest}\"]\ndeposit_receipts: []\n",
+            zero = "00".repeat(32),
+            rest = "00".repeat(31)
+        ),
+    )
+    .unwrap();
+    let (ok, out) = client(&node, &["load", library_yaml.to_str().unwrap()]);
+    assert!(ok && out.contains("post-state matches"), "{out}");
+
+    // A trap on a block not marked `expect_rejection` fails the test, as in Scout.
+    let yaml = yamls
+        .iter()
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .find(|text| text.contains("expect_rejection: true"))
+        .unwrap();
+    let unmarked = dir.join("unmarked.yaml");
+    std::fs::write(&unmarked, yaml.replace("    expect_rejection: true\n", "")).unwrap();
+    std::fs::copy(emitted.join("ee.wasm"), dir.join("ee.wasm")).unwrap();
+    let (ok, out) = client(&node, &["load", unmarked.to_str().unwrap()]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("TRAPPED (fails the test, as in Scout)"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A ValidBlocks fixture relayed block by block to a fresh EVM EE on the node ends with the EE
+/// state of the fixture's `lastblockhash`; a fixture whose head is on a side chain (which one
+/// state per EE cannot follow) says so and fails.
+#[test]
+fn a_blockchain_fixture_is_relayed_and_ends_on_lastblockhash() {
+    let dir = tempfile_dir("relay-fixture");
+    let node = start_node(&dir, "wasmi");
+    let fixture = fixtures().join("ethereum-tests/BlockchainTests/ValidBlocks/bcExample");
+    let (ok, out) = client(
+        &node,
+        &[
+            "relay-eth1",
+            fixture.to_str().unwrap(),
+            "--shard",
+            "1",
+            "--json",
+        ],
+    );
+    assert!(ok, "{out}");
+    let summary = json_of(&out);
+    assert!(summary["passed"].as_u64().unwrap() > 0, "{summary}");
+    assert_eq!(summary["failed"], json!([]), "{summary}");
+    for test in summary["tests"].as_array().unwrap() {
+        assert_eq!(test["ends_on_lastblockhash"], true, "{test}");
+    }
+    let side_chain = fixtures().join(
+        "legacy-tests/Constantinople/BlockchainTests/ValidBlocks/bcTotalDifficultyTest/\
+         sideChainWithMoreTransactions2.json",
+    );
+    let (ok, out) = client(&node, &["relay-eth1", side_chain.to_str().unwrap()]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("does NOT end on lastblockhash"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -5,6 +5,12 @@
 //! block data), the expected shard post-state and deposit receipts. Paths are relative to the
 //! file. Running one is [`crate::shard`]'s job.
 //!
+//! One extension, ignored by Scout (which reads shard blocks as `{env, data}` and skips other
+//! keys): a shard block may say `expect_rejection: true`. Scout fails a test whose EE traps; the
+//! files `evm-ee ethtests blockchain --emit-yaml` writes for invalid Eth1 blocks mark the blocks
+//! the EE must reject this way, and `evm-ee run` then requires those blocks to trap and the others
+//! not to.
+//!
 //! Reading is strict where Scout was lenient and clear where it panicked: every hex field goes
 //! through [`witness::hex`] (surrounding whitespace, which YAML's folded scalars leave, is
 //! trimmed first), states are exactly 32 bytes, and a block naming an EE that does not exist is
@@ -18,7 +24,7 @@
 //!     execution_scripts: vec!["ee.wasm".into()],
 //!     libraries: vec![],
 //!     pre_states: vec![[0; 32]],
-//!     blocks: vec![ShardBlock { env: 0, data: vec![1, 2], comment: None }],
+//!     blocks: vec![ShardBlock { env: 0, data: vec![1, 2], expect_rejection: false, comment: None }],
 //!     post_states: vec![[1; 32]],
 //!     deposits: vec![],
 //! };
@@ -69,6 +75,8 @@ pub struct ShardBlock {
     pub env: usize,
     /// The block data the EE reads with `eth2_blockDataCopy`.
     pub data: Vec<u8>,
+    /// The extension `expect_rejection: true` (see the module docs): the EE must trap on it.
+    pub expect_rejection: bool,
     /// A comment line written above the block (not read back).
     pub comment: Option<String>,
 }
@@ -87,13 +95,13 @@ pub struct Deposit {
 }
 
 impl Deposit {
-    /// Scout's 184-byte layout: pubkey, withdrawal credentials, amount as a little-endian u64,
-    /// signature; what an EE passes to `eth2_pushNewDeposit`.
+    /// Scout's 184-byte layout: pubkey, withdrawal credentials, amount as a big-endian u64 (as
+    /// Scout decodes it), signature; what an EE passes to `eth2_pushNewDeposit`.
     pub fn to_bytes(&self) -> [u8; DEPOSIT_LEN] {
         let mut out = [0u8; DEPOSIT_LEN];
         out[..48].copy_from_slice(&self.pubkey);
         out[48..80].copy_from_slice(&self.withdrawal_credentials);
-        out[80..88].copy_from_slice(&self.amount.to_le_bytes());
+        out[80..88].copy_from_slice(&self.amount.to_be_bytes());
         out[88..].copy_from_slice(&self.signature);
         out
     }
@@ -112,7 +120,7 @@ impl Deposit {
             .copy_from_slice(&bytes[48..80]);
         let mut amount = [0u8; 8];
         amount.copy_from_slice(&bytes[80..88]);
-        deposit.amount = u64::from_le_bytes(amount);
+        deposit.amount = u64::from_be_bytes(amount);
         deposit.signature.copy_from_slice(&bytes[88..]);
         deposit
     }
@@ -196,6 +204,8 @@ struct TestLibrary {
 struct TestShardBlock {
     env: u64,
     data: String,
+    #[serde(default)]
+    expect_rejection: bool,
 }
 
 #[derive(Deserialize)]
@@ -271,6 +281,7 @@ impl ScoutTest {
                 Ok(ShardBlock {
                     env,
                     data,
+                    expect_rejection: block.expect_rejection,
                     comment: None,
                 })
             })
@@ -361,6 +372,9 @@ impl ScoutTest {
                     block.env,
                     hex::encode(&block.data)
                 );
+                if block.expect_rejection {
+                    yaml.push_str("    expect_rejection: true\n");
+                }
             }
         }
         write_states(&mut yaml, "shard_post_state", &self.post_states);
@@ -424,11 +438,13 @@ mod tests {
                 ShardBlock {
                     env: 1,
                     data: vec![0xde, 0xad],
+                    expect_rejection: true,
                     comment: Some("block 1: accepted\u{2028}# not a key".into()),
                 },
                 ShardBlock {
                     env: 0,
                     data: vec![],
+                    expect_rejection: false,
                     comment: None,
                 },
             ],
@@ -466,7 +482,7 @@ mod tests {
     fn deposits_in_scouts_layout() {
         let deposit = example().deposits[0];
         let bytes = deposit.to_bytes();
-        assert_eq!(bytes[80..88], 32_000_000_000u64.to_le_bytes());
+        assert_eq!(bytes[80..88], 32_000_000_000u64.to_be_bytes());
         assert_eq!(Deposit::from_bytes(&bytes), deposit);
     }
 

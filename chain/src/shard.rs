@@ -1,12 +1,14 @@
 //! A shard as Scout runs one: execution environments by index, one 32-byte state per EE, and the
 //! deposits of the blocks so far. A block runs its EE in a fresh instance with the full tick
-//! budget; an accepted block (no trap, a post-state saved) replaces its EE's state and adds its
-//! deposits, a rejected one changes nothing.
+//! budget. A block whose EE returns sets the EE's state to the root it saved (32 zero bytes if it
+//! saved none, as in Scout) and adds its deposits; a block whose EE traps is rejected and changes
+//! nothing ([`ShardBlockResult::next_state`]).
 //!
 //! [`run_scout_file`] drives a [`Shard`] through a Scout YAML test ([`crate::scout`]) and compares
-//! the result with the file's expectations. Deposits match when the deposits of all blocks, in
-//! order, equal `deposit_receipts`; Scout itself only checked that each expected receipt was
-//! among them.
+//! the result with the file's expectations as Scout does: the final states must equal
+//! `shard_post_state`, every expected deposit receipt must be among the deposits produced (a
+//! subset: Scout's `test.yaml` expects one and gets two), and a trap fails the test, except on a
+//! block marked with the `expect_rejection` extension, which must trap.
 
 use std::path::{Path, PathBuf};
 
@@ -83,6 +85,8 @@ pub struct BlockReport {
     pub env: usize,
     /// The EE's state before the block.
     pub pre_state: [u8; 32],
+    /// The file marks the block `expect_rejection` (the EE must trap).
+    pub expect_rejection: bool,
     /// The run's result: post-state, ticks, trap reason, debug output.
     pub result: ShardBlockResult,
 }
@@ -150,16 +154,15 @@ impl Shard {
             }
         };
         let result = runtime.execute(pre_state, data)?;
-        if result.accepted() {
-            if let Some(post) = result.post_state {
-                self.states[env] = post;
-            }
+        if let Some(post) = result.next_state() {
+            self.states[env] = post;
             self.deposits.extend(result.deposits.iter().cloned());
         }
         Ok(BlockReport {
             index,
             env,
             pre_state,
+            expect_rejection: false,
             result,
         })
     }
@@ -170,15 +173,15 @@ impl Shard {
 pub struct ScoutReport {
     /// The YAML file.
     pub path: PathBuf,
-    /// The engine that ran it.
-    pub engine: Engine,
+    /// Where it ran: the engine's name (or, for a node, its URL and engines).
+    pub ran_on: String,
     /// One entry per shard block, in order.
     pub blocks: Vec<BlockReport>,
     /// The EE states after all blocks.
     pub final_states: Vec<[u8; 32]>,
     /// `shard_post_state.exec_env_states`.
     pub expected_states: Vec<[u8; 32]>,
-    /// The deposits of all blocks, in order.
+    /// The deposits of the blocks that ran to the end, in order.
     pub deposits: Vec<Vec<u8>>,
     /// `deposit_receipts`, encoded in Scout's 184-byte layout.
     pub expected_deposits: Vec<Vec<u8>>,
@@ -190,14 +193,24 @@ impl ScoutReport {
         self.final_states == self.expected_states
     }
 
-    /// The deposits are the expected ones.
+    /// Every expected deposit is among those produced (Scout's check).
     pub fn deposits_match(&self) -> bool {
-        self.deposits == self.expected_deposits
+        self.expected_deposits
+            .iter()
+            .all(|expected| self.deposits.contains(expected))
     }
 
-    /// States and deposits both match.
+    /// The blocks that trapped without `expect_rejection` (Scout fails the test on them), or did
+    /// not trap with it.
+    pub fn unexpected_verdicts(&self) -> impl Iterator<Item = &BlockReport> {
+        self.blocks
+            .iter()
+            .filter(|block| block.result.trap.is_some() != block.expect_rejection)
+    }
+
+    /// States and deposits match and every block trapped exactly when it was expected to.
     pub fn passed(&self) -> bool {
-        self.states_match() && self.deposits_match()
+        self.states_match() && self.deposits_match() && self.unexpected_verdicts().next().is_none()
     }
 }
 
@@ -237,11 +250,15 @@ pub fn run_scout_file(
         .blocks
         .iter()
         .enumerate()
-        .map(|(index, block)| shard.execute(index, block.env, &block.data))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|(index, block)| {
+            let mut report = shard.execute(index, block.env, &block.data)?;
+            report.expect_rejection = block.expect_rejection;
+            Ok(report)
+        })
+        .collect::<Result<Vec<_>, ShardError>>()?;
     Ok(ScoutReport {
         path: path.to_owned(),
-        engine,
+        ran_on: engine.to_string(),
         blocks,
         final_states: shard.states,
         expected_states: test.post_states,

@@ -6,22 +6,7 @@ use std::path::Path;
 
 /// post-state = block_data[0..32]; a 216-byte block also deposits block_data[32..216]; any other
 /// length is rejected with a reason.
-const EE: &str = r#"(module
-  (import "env" "eth2_blockDataSize" (func $size (result i32)))
-  (import "env" "eth2_blockDataCopy" (func $copy (param i32 i32 i32)))
-  (import "env" "eth2_savePostStateRoot" (func $save (param i32)))
-  (import "env" "eth2_pushNewDeposit" (func $deposit (param i32 i32)))
-  (import "debug" "printMem" (func $pm (param i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 1000) "bad block length")
-  (func (export "main") (local $n i32)
-    (local.set $n (call $size))
-    (if (i32.and (i32.ne (local.get $n) (i32.const 32)) (i32.ne (local.get $n) (i32.const 216)))
-      (then (call $pm (i32.const 1000) (i32.const 16)) unreachable))
-    (call $copy (i32.const 0) (i32.const 0) (local.get $n))
-    (if (i32.eq (local.get $n) (i32.const 216))
-      (then (call $deposit (i32.const 32) (i32.const 184))))
-    (call $save (i32.const 0))))"#;
+const EE: &str = include_str!("../../tests/ees/deposit.wat");
 
 fn write_case(dir: &Path, yaml: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(dir.join("ees")).unwrap();
@@ -38,7 +23,7 @@ fn yaml(post: &str) -> String {
         "22".repeat(32),
         "aa".repeat(48),
         "bb".repeat(32),
-        "0100000000000000",
+        "0000000000000001",
         "cc".repeat(96)
     );
     format!(
@@ -53,6 +38,7 @@ shard_blocks:
     data: "{block1}"
   - env: 0
     data: "0102"
+    expect_rejection: true
   - env: 0
     data: "0x{block3}"
 shard_post_state:
@@ -84,12 +70,51 @@ fn scout_yaml_end_to_end() {
             report.blocks[1].result.trap.as_deref(),
             Some("bad block length (trap: wasm `unreachable` instruction executed)")
         );
+        assert!(report.blocks[1].expect_rejection);
         // The rejected block left the state alone.
         assert_eq!(report.blocks[2].pre_state, [0x11; 32]);
         assert_eq!(report.final_states, vec![[0x22; 32]]);
         assert_eq!(report.deposits.len(), 1);
         assert_eq!(report.deposits[0].len(), 184);
     }
+}
+
+/// Scout's rules: a trap fails the test unless the block is marked `expect_rejection`, and so
+/// does a marked block that is accepted; an expected deposit must be among those produced, extra
+/// ones are fine.
+#[test]
+fn scout_rules_for_traps_and_deposits() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = yaml(&"22".repeat(32));
+    let run = |text: &str| {
+        let path = write_case(dir.path(), text);
+        run_scout_file(&path, Engine::Wasmi, Limits::default()).unwrap()
+    };
+    let unmarked = run(&good.replace("    expect_rejection: true\n", ""));
+    assert!(unmarked.states_match() && unmarked.deposits_match());
+    assert_eq!(
+        unmarked
+            .unexpected_verdicts()
+            .map(|b| b.index)
+            .collect::<Vec<_>>(),
+        [1]
+    );
+    assert!(!unmarked.passed());
+    let wrongly_marked = run(&good.replace("data: \"0x", "expect_rejection: true\n    data: \"0x"));
+    assert_eq!(
+        wrongly_marked
+            .unexpected_verdicts()
+            .map(|b| b.index)
+            .collect::<Vec<_>>(),
+        [2]
+    );
+    // No deposit expected: the produced one is extra, which Scout accepts.
+    let cut = good.find("deposit_receipts:").unwrap();
+    let no_deposits = run(&format!("{}deposit_receipts: []\n", &good[..cut]));
+    assert!(no_deposits.passed());
+    // An expected deposit that was not produced (amount 2 instead of 1).
+    let missing = run(&good.replace("amount: 1", "amount: 2"));
+    assert!(!missing.deposits_match() && !missing.passed());
 }
 
 #[test]
@@ -192,4 +217,42 @@ fn scout_files_are_read_bounded() {
             "{err}"
         );
     }
+}
+
+/// A Scout test whose EE imports a function of the file's `libraries` runs with it linked.
+#[test]
+fn an_ee_linking_a_library_of_the_file_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("user.wasm"),
+        wat::parse_str(include_str!("../../tests/ees/library_user.wat")).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("numbers.wasm"),
+        wat::parse_str(include_str!("../../tests/ees/numbers.wat")).unwrap(),
+    )
+    .unwrap();
+    let yaml = format!(
+        "beacon_state:\n  execution_scripts:\n    - user.wasm\n  libraries:\n    - name: numbers\n      \
+         file: numbers.wasm\nshard_pre_state:\n  exec_env_states:\n    - \"{zero}\"\nshard_blocks:\n  \
+         - env: 0\n    data: \"\"\nshard_post_state:\n  exec_env_states:\n    - \"07{rest}\"\n\
+         deposit_receipts: []\n",
+        zero = "00".repeat(32),
+        rest = "00".repeat(31)
+    );
+    let path = dir.path().join("library.yaml");
+    std::fs::write(&path, &yaml).unwrap();
+    for &engine in Engine::ALL {
+        let report = run_scout_file(&path, engine, Limits::default()).unwrap();
+        assert!(report.passed(), "{engine}: {report:?}");
+    }
+    // Without the library the EE cannot load, which is an error naming the module.
+    let cut = yaml.replace(
+        "  libraries:\n    - name: numbers\n      file: numbers.wasm\n",
+        "",
+    );
+    std::fs::write(&path, cut).unwrap();
+    let error = run_scout_file(&path, Engine::Wasmi, Limits::default()).unwrap_err();
+    assert!(error.to_string().contains("user.wasm"), "{error}");
 }

@@ -10,6 +10,7 @@ mod bench_cmd;
 mod bench_precompiles;
 mod example_cmd;
 mod node_cmd;
+mod node_load;
 mod precompile_cases;
 mod replay_cmd;
 mod run_cmd;
@@ -44,7 +45,9 @@ enum Command {
     #[command(subcommand)]
     Witness(WitnessCommand),
     /// Run a Scout YAML test (execution scripts, shard blocks, expected post-state and deposit
-    /// receipts) through the EE host; exits 1 when the post-state or deposits do not match.
+    /// receipts) through the EE host with Scout's rules; exits 1 when the post-state does not
+    /// match, an expected deposit is missing, or a block traps (unless marked
+    /// `expect_rejection: true`).
     Run(run_cmd::RunArgs),
     /// Measure what Wasm costs against native code, on the same inputs in one run.
     #[command(subcommand)]

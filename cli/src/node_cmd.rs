@@ -27,17 +27,25 @@ pub(crate) enum NodeCommand {
     Blocks(BlocksArgs),
     /// The node's head, engines, totals and mempool.
     Info(ClientArgs),
-    /// Relay an Eth1 chain to EE 0 of a shard: every block's blob (block and witness) as a
-    /// transaction, each receipt followed; the EE's state follows the Eth1 head. Without a
-    /// PATH, the project's example chain.
+    /// Relay an Eth1 chain to a shard: every block's blob (block and witness) as a transaction,
+    /// each receipt followed; the EE's state follows the Eth1 head. Without a PATH, the
+    /// project's example chain to EE 0. With a BlockchainTests fixture (a file or a folder),
+    /// each test gets a fresh EVM EE deployed at its genesis state, its blocks are relayed as
+    /// Scout's rules see them (a side-chain block is rejected: one state per EE), and the EE's
+    /// state must end on the fixture's `lastblockhash`.
     RelayEth1(RelayArgs),
+    /// Run a Scout YAML test on a running node: deploy its execution scripts (with its
+    /// libraries) at its pre-states, submit its shard blocks in order on --shard, and compare
+    /// the node's EE states, deposits and verdicts with the file's, under the same rules as
+    /// `evm-ee run`. Example: `evm-ee node load ../shared/scout/bazaar.yaml`.
+    Load(LoadArgs),
 }
 
 #[derive(Args, Debug)]
 pub(crate) struct ClientArgs {
     /// The node's URL.
     #[arg(long, default_value = DEFAULT_NODE, value_name = "URL")]
-    node: String,
+    pub(crate) node: String,
 }
 
 #[derive(Args, Debug)]
@@ -125,8 +133,27 @@ pub(crate) struct BlocksArgs {
 }
 
 #[derive(Args, Debug)]
+pub(crate) struct LoadArgs {
+    /// The Scout YAML test.
+    file: PathBuf,
+    /// The shard its blocks go to.
+    #[arg(long, default_value_t = 0)]
+    shard: u32,
+    /// Print a JSON report instead of text.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    client: ClientArgs,
+}
+
+#[derive(Args, Debug)]
 pub(crate) struct RelayArgs {
-    /// The shard whose EE 0 follows the chain.
+    /// A BlockchainTests fixture file or folder (the example chain without it).
+    path: Option<PathBuf>,
+    /// With a fixture: only tests whose name contains this.
+    #[arg(long)]
+    filter: Option<String>,
+    /// The shard whose EE follows the chain.
     #[arg(long, default_value_t = 0)]
     shard: u32,
     /// Print a JSON summary instead of a line per block.
@@ -156,7 +183,11 @@ pub(crate) fn run(command: &NodeCommand) -> ExitCode {
             request(&args.client, "GET", &path, None).map(print_json)
         }
         NodeCommand::Info(client) => request(client, "GET", "/api/info", None).map(print_json),
-        NodeCommand::RelayEth1(args) => relay(args),
+        NodeCommand::RelayEth1(args) => match &args.path {
+            None => relay(args),
+            Some(path) => relay_fixture(args, path),
+        },
+        NodeCommand::Load(args) => load(args),
     };
     match result {
         Ok(code) => code,
@@ -243,7 +274,7 @@ fn run_node(args: &RunArgs) -> Result<ExitCode, String> {
 }
 
 /// One API call: the JSON answer, or the node's `error` message with the status.
-fn request(
+pub(crate) fn request(
     client: &ClientArgs,
     method: &str,
     path: &str,
@@ -298,7 +329,8 @@ fn read_data(text: &str) -> Result<Vec<u8>, String> {
     }
 }
 
-fn wait_for(client: &ClientArgs, hash: &str) -> Result<Value, String> {
+/// The transaction's record once it is no longer pending (included or dropped).
+pub(crate) fn wait_for(client: &ClientArgs, hash: &str) -> Result<Value, String> {
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
         let record = request(client, "GET", &format!("/api/transactions/{hash}"), None)?;
@@ -312,7 +344,8 @@ fn wait_for(client: &ClientArgs, hash: &str) -> Result<Value, String> {
     }
 }
 
-fn submit_transaction(
+/// Submits a transaction; its hash.
+pub(crate) fn submit_transaction(
     client: &ClientArgs,
     shard: u32,
     ee: u32,
@@ -419,5 +452,138 @@ fn relay(args: &RelayArgs) -> Result<ExitCode, String> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+fn load(args: &LoadArgs) -> Result<ExitCode, String> {
+    let text = evm_ee_host::read_file_bounded(&args.file, chain::MAX_SCOUT_YAML_BYTES)
+        .map_err(|e| e.to_string())?;
+    let test = chain::scout::ScoutTest::parse(&text)
+        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let base = args.file.parent().unwrap_or(std::path::Path::new("."));
+    let modules = crate::node_load::ScoutModules::read(&test, base)?;
+    let report =
+        crate::node_load::run_on_node(&args.client, args.shard, &args.file, &test, &modules)?;
+    if args.json {
+        println!("{}", crate::run_cmd::report_json(&report));
+    } else {
+        crate::run_cmd::print_report(&report, false);
+    }
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `relay-eth1 FIXTURE`: each BlockchainTests test as the Scout test `--emit-yaml` would write,
+/// run on the node with a fresh EVM EE; passes when every test passes under Scout's rules and
+/// its EE state ends on `lastblockhash`.
+fn relay_fixture(args: &RelayArgs, path: &std::path::Path) -> Result<ExitCode, String> {
+    if !path.exists() {
+        return Err(format!(
+            "{} does not exist; get the fixtures with `../shared/ethtests/unpack.sh fixtures`",
+            path.display()
+        ));
+    }
+    let options = ethtests::RunOptions {
+        filter: args.filter.clone(),
+        ..Default::default()
+    };
+    let found = std::sync::Mutex::new(Vec::new());
+    ethtests::blockchain::run_tests(
+        std::slice::from_ref(&path.to_path_buf()),
+        &options,
+        &|file: &ethtests::FixtureFile, name: &str, test: &Value| {
+            let (run, blocks) =
+                ethtests::blockchain::recorded::run_test_recording(test, |context, _input| {
+                    chain::execute_native(context, false)
+                });
+            let emitted = ethtests::scout_emit::scout_test(&file.display, name, test, &blocks);
+            if let Ok(mut found) = found.lock() {
+                found.push((format!("{}:{name}", file.display), emitted));
+            }
+            run
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let mut found = found
+        .into_inner()
+        .map_err(|_| "a worker panicked".to_string())?;
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    if found.is_empty() {
+        return Err(format!("no blockchain test under {}", path.display()));
+    }
+    let modules = crate::node_load::ScoutModules {
+        scripts: vec![ee_module::EE_WASM.to_vec()],
+        libraries: Vec::new(),
+    };
+    let started = Instant::now();
+    let (mut passed, mut failed, mut ticks) = (0usize, Vec::new(), 0u64);
+    let mut summaries = Vec::new();
+    for (label, emitted) in &found {
+        let report = crate::node_load::run_on_node(
+            &args.client,
+            args.shard,
+            std::path::Path::new(label),
+            &emitted.test,
+            &modules,
+        )?;
+        let on_head = emitted.head_state.is_some()
+            && report.final_states.first() == emitted.head_state.as_ref();
+        ticks += report.blocks.iter().map(|b| b.result.ticks).sum::<u64>();
+        let ok = report.passed() && on_head;
+        if ok {
+            passed += 1;
+        } else {
+            failed.push(label.clone());
+        }
+        let head = if on_head {
+            "ends on lastblockhash".to_string()
+        } else {
+            format!(
+                "does NOT end on lastblockhash (EE state {}, lastblockhash's {})",
+                report
+                    .final_states
+                    .first()
+                    .map_or("none".into(), |s| witness::hex::encode(s)),
+                emitted
+                    .head_state
+                    .map_or("unknown: its block never reached an engine".into(), |s| {
+                        witness::hex::encode(&s)
+                    })
+            )
+        };
+        if args.json {
+            let mut value = crate::run_cmd::report_json(&report);
+            value["ends_on_lastblockhash"] = json!(on_head);
+            summaries.push(value);
+        } else {
+            crate::run_cmd::print_report(&report, false);
+            println!("{head}");
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if args.json {
+        println!(
+            "{}",
+            json!({"tests": summaries, "passed": passed, "failed": failed, "ticks": ticks,
+                   "seconds": seconds, "shard": args.shard})
+        );
+    } else {
+        println!(
+            "relayed {} tests to shard {}: {passed} passed, {} failed, {ticks} ticks, {seconds:.1} s",
+            found.len(),
+            args.shard,
+            failed.len()
+        );
+        for label in &failed {
+            println!("  FAILED {label}");
+        }
+    }
+    Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }

@@ -1,5 +1,6 @@
 //! `evm-ee run FILE.yaml`: runs a Scout-format test on a shard (`chain::run_scout_file`) and
-//! says, per block, what happened, then whether the final states and deposits match.
+//! says, per block, what happened, then whether the final states, deposits and verdicts are what
+//! the file expects under Scout's rules.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,9 +52,9 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         }
     };
     if args.json {
-        println!("{}", json(&report));
+        println!("{}", report_json(&report));
     } else {
-        print_text(&report, args.verbose);
+        print_report(&report, args.verbose);
     }
     if report.passed() {
         ExitCode::SUCCESS
@@ -62,13 +63,22 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     }
 }
 
-fn print_text(report: &ScoutReport, verbose: bool) {
-    println!("{} ({})", report.path.display(), report.engine);
+/// The report as text: a line per block, then states, deposits and verdicts.
+pub(crate) fn print_report(report: &ScoutReport, verbose: bool) {
+    println!("{} ({})", report.path.display(), report.ran_on);
     for block in &report.blocks {
         let r = &block.result;
         match (&r.trap, &r.post_state) {
+            (Some(trap), _) if block.expect_rejection => println!(
+                "block {} (env {}) rejected as expected: {trap} [{} ticks]",
+                block.index, block.env, r.ticks
+            ),
             (Some(trap), _) => println!(
-                "block {} (env {}) rejected: {trap} [{} ticks]",
+                "block {} (env {}) TRAPPED (fails the test, as in Scout): {trap} [{} ticks]",
+                block.index, block.env, r.ticks
+            ),
+            (None, _) if block.expect_rejection => println!(
+                "block {} (env {}) ACCEPTED but expected to be rejected [{} ticks]",
                 block.index, block.env, r.ticks
             ),
             (None, Some(post)) => println!(
@@ -81,7 +91,8 @@ fn print_text(report: &ScoutReport, verbose: bool) {
                 r.deposits.len()
             ),
             (None, None) => println!(
-                "block {} (env {}) ran but saved no post-state [{} ticks]",
+                "block {} (env {}) ran but saved no post-state: the state is now zero, as in \
+                 Scout [{} ticks]",
                 block.index, block.env, r.ticks
             ),
         }
@@ -117,18 +128,31 @@ fn print_text(report: &ScoutReport, verbose: bool) {
             );
         }
     }
+    let expected = report.expected_deposits.len();
     if report.deposits_match() {
-        println!("deposits match ({})", report.deposits.len());
-    } else {
         println!(
-            "deposits MISMATCH: got {}, expected {}",
-            report.deposits.len(),
-            report.expected_deposits.len()
+            "deposits match (each of the {expected} expected is among the {} produced)",
+            report.deposits.len()
         );
+    } else {
+        let missing = report
+            .expected_deposits
+            .iter()
+            .filter(|d| !report.deposits.contains(d))
+            .count();
+        println!(
+            "deposits MISMATCH: {missing} of the {expected} expected not among the {} produced",
+            report.deposits.len()
+        );
+    }
+    let unexpected = report.unexpected_verdicts().count();
+    if unexpected > 0 {
+        println!("{unexpected} block(s) trapped or ran against their expectation");
     }
 }
 
-fn json(report: &ScoutReport) -> serde_json::Value {
+/// The report as JSON.
+pub(crate) fn report_json(report: &ScoutReport) -> serde_json::Value {
     let blocks: Vec<_> = report
         .blocks
         .iter()
@@ -138,7 +162,8 @@ fn json(report: &ScoutReport) -> serde_json::Value {
                 "env": b.env,
                 "pre_state": hex::encode(b.pre_state),
                 "post_state": b.result.post_state.map(hex::encode),
-                "accepted": b.result.accepted(),
+                "accepted": b.result.next_state().is_some(),
+                "expect_rejection": b.expect_rejection,
                 "ticks": b.result.ticks,
                 "trap": b.result.trap,
                 "reason": b.result.reason,
@@ -149,12 +174,13 @@ fn json(report: &ScoutReport) -> serde_json::Value {
         .collect();
     serde_json::json!({
         "file": report.path.display().to_string(),
-        "engine": report.engine.to_string(),
+        "engine": report.ran_on,
         "blocks": blocks,
         "final_states": report.final_states.iter().map(hex::encode).collect::<Vec<_>>(),
         "expected_states": report.expected_states.iter().map(hex::encode).collect::<Vec<_>>(),
         "states_match": report.states_match(),
         "deposits_match": report.deposits_match(),
+        "unexpected_verdicts": report.unexpected_verdicts().map(|b| b.index).collect::<Vec<_>>(),
         "passed": report.passed(),
     })
 }

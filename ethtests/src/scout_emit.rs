@@ -106,26 +106,45 @@ fn genesis_hash(test: &Value) -> Option<primitive_types::H256> {
         .and_then(|text| crate::json::h256("hash", text).ok())
 }
 
-/// The Scout test of one blockchain test; the expected post-state and deposits come from
-/// replaying the blobs through `stateless::validate_block_data` under Scout's rules.
+/// The Scout test of one blockchain test as YAML ([`scout_test`]).
 fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> String {
+    scout_test(file, name, test, blocks).test.to_yaml()
+}
+
+/// A blockchain test as a Scout test, and where its head is.
+#[derive(Clone, Debug)]
+pub struct EmittedTest {
+    /// The Scout test; its one execution script is [`EE_FILE`].
+    pub test: ScoutTest,
+    /// The EE state of the fixture's `lastblockhash`, when that block reached an engine (the
+    /// genesis state when it is the genesis block).
+    pub head_state: Option<[u8; 32]>,
+}
+
+/// The Scout test of one blockchain test (`file` and `name` label it); the expected post-state
+/// and deposits come from replaying the blobs of `blocks` through
+/// `stateless::validate_block_data` under Scout's rules, and a block that replay rejects is
+/// marked `expect_rejection`.
+pub fn scout_test(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> EmittedTest {
     let network = crate::json::opt_str_at(test, "network").unwrap_or("-");
     let genesis_state = blocks.first().map(|b| b.input.pre_state);
     let mut state = genesis_state.unwrap_or_default();
     let mut shard_blocks = Vec::new();
     let mut deposits = Vec::new();
     for block in blocks {
-        let verdict = match stateless::validate_block_data(state, &block.input.blob) {
-            Ok(validated) => {
-                state = validated.post_state;
-                deposits.extend(validated.deposits.iter().map(Deposit::from_bytes));
-                "accepted".to_string()
-            }
-            Err(error) => format!("rejected: {error}"),
-        };
+        let (verdict, expect_rejection) =
+            match stateless::validate_block_data(state, &block.input.blob) {
+                Ok(validated) => {
+                    state = validated.post_state;
+                    deposits.extend(validated.deposits.iter().map(Deposit::from_bytes));
+                    ("accepted".to_string(), false)
+                }
+                Err(error) => (format!("rejected: {error}"), true),
+            };
         shard_blocks.push(ShardBlock {
             env: 0,
             data: block.input.blob.clone(),
+            expect_rejection,
             comment: Some(format!(
                 "block {} ({:?}): {verdict}",
                 block.number, block.hash
@@ -134,7 +153,13 @@ fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> Strin
     }
     let last = crate::json::opt_str_at(test, "lastblockhash")
         .and_then(|text| crate::json::h256("lastblockhash", text).ok());
-    let ending = match last.and_then(|hash| blocks.iter().find(|b| b.hash == hash)) {
+    let head = last.and_then(|hash| blocks.iter().find(|b| b.hash == hash));
+    let head_state = match head {
+        Some(head) => Some(head.input.post_state),
+        None if last.is_some() && last == genesis_hash(test) => genesis_state,
+        None => None,
+    };
+    let ending = match head {
         Some(head) if head.input.post_state == state => {
             "The replay ends on the fixture's lastblockhash.".to_string()
         }
@@ -149,7 +174,7 @@ fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> Strin
         }
         None => "The replay ends elsewhere than the fixture's lastblockhash.".to_string(),
     };
-    ScoutTest {
+    let scout = ScoutTest {
         comment: vec![
             "Emitted by `evm-ee ethtests blockchain --emit-yaml` from".to_string(),
             format!("  {file}"),
@@ -165,7 +190,10 @@ fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> Strin
                 .to_string(),
             "more than the host's default budget (`evm-ee run --max-ticks N --max-memory MIB`)."
                 .to_string(),
-            "Run it with `evm-ee run FILE.yaml`.".to_string(),
+            "A block marked `expect_rejection: true` (an extension Scout ignores) must make the EE \
+             trap;"
+                .to_string(),
+            "Scout itself fails a test on any trap. Run it with `evm-ee run FILE.yaml`.".to_string(),
         ],
         execution_scripts: vec![PathBuf::from(EE_FILE)],
         libraries: Vec::new(),
@@ -173,8 +201,11 @@ fn scout_yaml(file: &str, name: &str, test: &Value, blocks: &[EeBlock]) -> Strin
         blocks: shard_blocks,
         post_states: vec![state],
         deposits,
+    };
+    EmittedTest {
+        test: scout,
+        head_state,
     }
-    .to_yaml()
 }
 
 #[cfg(test)]

@@ -178,3 +178,31 @@ fn segments_that_do_not_fit_reject_the_block_alike_in_every_engine() {
     let result = run_limits(&data, [0; 32], b"", Limits::default());
     assert_eq!(result.trap.as_deref(), Some("out of bounds memory access"));
 }
+
+/// An EE calls a function of a library (Scout's `libraries`): linked by name, metered (the
+/// library's instructions cost ticks like the EE's), with the same ticks in every engine.
+#[test]
+fn an_ee_calls_a_library_function_with_the_same_ticks_everywhere() {
+    let user = wat::parse_str(include_str!("../../tests/ees/library_user.wat")).unwrap();
+    let numbers = [Library {
+        name: "numbers".into(),
+        wasm: wat::parse_str(include_str!("../../tests/ees/numbers.wat")).unwrap(),
+    }];
+    let mut runs = Vec::new();
+    for &engine in Engine::ALL {
+        let runtime = Runtime::with_libraries(engine, &user, &numbers, Limits::default()).unwrap();
+        let result = runtime.execute([0; 32], b"").unwrap();
+        assert_eq!(result.trap, None, "{engine}");
+        let mut seven = [0u8; 32];
+        seven[0] = 7;
+        assert_eq!(result.post_state, Some(seven), "{engine}");
+        runs.push(result.ticks);
+        // Without the library the import is unknown.
+        let error = Runtime::new(engine, &user, Limits::default()).unwrap_err();
+        assert!(
+            matches!(&error, HostError::UnknownImport { module, .. } if module == "numbers"),
+            "{engine}: {error}"
+        );
+    }
+    assert!(runs.windows(2).all(|w| w[0] == w[1]), "{runs:?}");
+}

@@ -12,7 +12,7 @@ use evm_ee_host::{Engine, Limits};
 use node::server::{SlotTiming, serve};
 use node::{GenesisEe, HostLoader, Node, NodeConfig};
 
-const COPY_EE: &str = include_str!("../tests/ees/copy.wat");
+const COPY_EE: &str = include_str!("../../tests/ees/copy.wat");
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -17,6 +17,8 @@ use crate::NodeError;
 pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub(crate) const CODES: TableDefinition<u32, &[u8]> = TableDefinition::new("ee_codes");
 pub(crate) const EES: TableDefinition<u32, &[u8]> = TableDefinition::new("ees");
+/// The libraries of an EE that links some (its `Vec<LibraryCode>`); absent for the others.
+pub(crate) const LIBRARIES: TableDefinition<u32, &[u8]> = TableDefinition::new("ee_libraries");
 pub(crate) const MEMPOOL: TableDefinition<u64, &[u8]> = TableDefinition::new("mempool");
 pub(crate) const TXS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("transactions");
 pub(crate) const BEACON: TableDefinition<u64, &[u8]> = TableDefinition::new("beacon_blocks");
@@ -45,6 +47,7 @@ pub(crate) fn open(path: &std::path::Path) -> Result<Database, NodeError> {
         txn.open_table(META).map_err(db_error)?;
         txn.open_table(CODES).map_err(db_error)?;
         txn.open_table(EES).map_err(db_error)?;
+        txn.open_table(LIBRARIES).map_err(db_error)?;
         txn.open_table(MEMPOOL).map_err(db_error)?;
         txn.open_table(TXS).map_err(db_error)?;
         txn.open_table(BEACON).map_err(db_error)?;

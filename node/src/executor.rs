@@ -2,7 +2,7 @@
 //! A transaction whose runs differ in verdict, post-state, deposits or ticks is dropped with the
 //! reason `engines disagree`, never put in a block.
 
-use evm_ee_host::{Engine, HostError, Limits, Runtime, ShardBlockResult};
+use evm_ee_host::{Engine, HostError, Library, Limits, Runtime, ShardBlockResult};
 
 use crate::types::{Bytes, Bytes32, Outcome};
 
@@ -26,8 +26,9 @@ impl EeRun for Runtime {
 
 /// Compiles an EE's code for each engine the node runs.
 pub trait EeLoader: Send + Sync {
-    /// One run per engine, in the node's engine order; an error if any engine refuses the code.
-    fn load(&self, code: &[u8]) -> Result<Vec<Box<dyn EeRun>>, HostError>;
+    /// One run per engine, in the node's engine order, with `libraries` linked; an error if any
+    /// engine refuses the code.
+    fn load(&self, code: &[u8], libraries: &[Library]) -> Result<Vec<Box<dyn EeRun>>, HostError>;
     /// The engines' names, in order.
     fn engines(&self) -> Vec<String>;
     /// The host's limits (the size cap on code, the tick budget of one transaction).
@@ -44,11 +45,11 @@ pub struct HostLoader {
 }
 
 impl EeLoader for HostLoader {
-    fn load(&self, code: &[u8]) -> Result<Vec<Box<dyn EeRun>>, HostError> {
+    fn load(&self, code: &[u8], libraries: &[Library]) -> Result<Vec<Box<dyn EeRun>>, HostError> {
         self.engines
             .iter()
             .map(|engine| {
-                Runtime::new(*engine, code, self.limits)
+                Runtime::with_libraries(*engine, code, libraries, self.limits)
                     .map(|runtime| Box::new(runtime) as Box<dyn EeRun>)
             })
             .collect()
@@ -88,17 +89,16 @@ pub enum RunError {
     },
 }
 
+/// Scout's rule ([`ShardBlockResult::next_state`]): a trap rejects, anything else is accepted
+/// with the saved root (zero if none was saved).
 fn outcome_of(result: &ShardBlockResult) -> Outcome {
-    match (result.accepted(), result.post_state) {
-        (true, Some(post)) => Outcome::Accepted {
+    match (result.next_state(), &result.trap) {
+        (Some(post), _) => Outcome::Accepted {
             post_state: Bytes32(post),
             deposits: result.deposits.iter().cloned().map(Bytes).collect(),
         },
-        _ => Outcome::Rejected {
-            reason: result
-                .trap
-                .clone()
-                .unwrap_or_else(|| "the EE saved no post-state".into()),
+        (None, trap) => Outcome::Rejected {
+            reason: trap.clone().unwrap_or_default(),
         },
     }
 }

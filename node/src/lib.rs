@@ -28,8 +28,8 @@ pub use node::{
     TxRecord,
 };
 pub use types::{
-    BeaconBlock, Bytes, Bytes32, Crosslink, Deployment, EeState, Outcome, Receipt, ShardBlock,
-    ShardHeader, Transaction,
+    BeaconBlock, Bytes, Bytes32, Crosslink, Deployment, EeState, LibraryCode, LibraryRef, Outcome,
+    Receipt, ShardBlock, ShardHeader, Transaction,
 };
 
 /// The node failed, not the request.

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::db::{self, db_error, decode, encode};
 use crate::executor::{EeLoader, EeRun, run_everywhere};
 use crate::types::{
-    BeaconBlock, Bytes, Bytes32, Crosslink, Deployment, EeState, Outcome, Receipt, ShardBlock,
-    ShardHeader, Transaction, hash_of, states_root,
+    BeaconBlock, Bytes, Bytes32, Crosslink, Deployment, EeState, LibraryCode, LibraryRef, Outcome,
+    Receipt, ShardBlock, ShardHeader, Transaction, hash_of, states_root,
 };
 use crate::{DeployError, NodeError, SubmitError};
 
@@ -64,6 +64,9 @@ struct EeRecord {
     initial_state: Bytes32,
     /// The beacon slot that deployed it; `None` while it waits for the next slot.
     deployed_slot: Option<u64>,
+    /// The libraries it links.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    libraries: Vec<LibraryRef>,
 }
 
 /// Where a transaction is.
@@ -106,6 +109,9 @@ pub struct SlotBlocks {
     pub beacon: BeaconBlock,
     /// The code of every EE it deploys, in deployment order.
     pub codes: Vec<Bytes>,
+    /// The libraries of every EE it deploys, in deployment order; empty when none links any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub libraries: Vec<Vec<LibraryCode>>,
     /// One block per shard, in shard order.
     pub shard_blocks: Vec<ShardBlock>,
 }
@@ -260,8 +266,9 @@ impl Node {
                 .get(id.value())
                 .map_err(db_error)?
                 .ok_or_else(|| NodeError::Corrupt(format!("no code for EE {}", id.value())))?;
+            let linked = libraries_of(&txn, id.value())?;
             // Code the node accepted once compiles again, unless the engines changed.
-            let runs = self.loader.load(code.value()).map_err(|e| {
+            let runs = self.loader.load(code.value(), &linked).map_err(|e| {
                 NodeError::Config(format!("EE {} no longer loads: {e}", id.value()))
             })?;
             self.ees.push(Ee { record, runs });
@@ -318,25 +325,36 @@ impl Node {
         self.loader.engines()
     }
 
-    /// Accepts an EE's code: checked and compiled in every engine, recorded durably, deployed
-    /// by the next slot's beacon block with `initial_state` on every shard. Returns its index.
-    pub fn deploy(&mut self, code: &[u8], initial_state: [u8; 32]) -> Result<u32, DeployError> {
+    /// Accepts an EE's code: checked and compiled in every engine with `libraries` linked (the
+    /// import modules its functions may come from, as Scout's `libraries`), recorded durably,
+    /// deployed by the next slot's beacon block with `initial_state` on every shard. Returns its
+    /// index.
+    pub fn deploy(
+        &mut self,
+        code: &[u8],
+        initial_state: [u8; 32],
+        libraries: &[LibraryCode],
+    ) -> Result<u32, DeployError> {
         let max = self.loader.limits().max_module_bytes;
-        if code.len() > max {
-            return Err(DeployError::TooLarge {
-                len: code.len(),
-                max,
-            });
+        for module in std::iter::once(code).chain(libraries.iter().map(|l| l.code.0.as_slice())) {
+            if module.len() > max {
+                return Err(DeployError::TooLarge {
+                    len: module.len(),
+                    max,
+                });
+            }
         }
+        let linked: Vec<_> = libraries.iter().map(LibraryCode::to_library).collect();
         let runs = self
             .loader
-            .load(code)
+            .load(code, &linked)
             .map_err(|e| DeployError::Invalid(e.to_string()))?;
         let id = u32::try_from(self.ees.len()).map_err(|_| DeployError::TooMany)?;
         let record = EeRecord {
             code_hash: Bytes32(witness::keccak256(code).to_fixed_bytes()),
             initial_state: Bytes32(initial_state),
             deployed_slot: None,
+            libraries: libraries.iter().map(LibraryCode::reference).collect(),
         };
         let txn = self.db.begin_write().map_err(db_error)?;
         {
@@ -344,6 +362,12 @@ impl Node {
                 .map_err(db_error)?
                 .insert(id, code)
                 .map_err(db_error)?;
+            if !libraries.is_empty() {
+                txn.open_table(db::LIBRARIES)
+                    .map_err(db_error)?
+                    .insert(id, encode(&libraries).as_slice())
+                    .map_err(db_error)?;
+            }
             txn.open_table(db::EES)
                 .map_err(db_error)?
                 .insert(id, encode(&record).as_slice())
@@ -517,11 +541,19 @@ impl Node {
                 ee: (first_pending + offset) as u32,
                 code_hash: ee.record.code_hash,
                 initial_state: ee.record.initial_state,
+                libraries: ee.record.libraries.clone(),
             })
             .collect();
         let codes = (first_pending..self.ees.len())
             .map(|id| self.code(id as u32))
             .collect::<Result<Vec<_>, _>>()?;
+        let mut libraries = Vec::new();
+        if deployments.iter().any(|d| !d.libraries.is_empty()) {
+            let txn = self.db.begin_read().map_err(db_error)?;
+            for id in first_pending..self.ees.len() {
+                libraries.push(library_codes(&txn, id as u32)?);
+            }
+        }
         let beacon = BeaconBlock {
             slot,
             parent_hash: self.beacon_head.hash(),
@@ -576,6 +608,7 @@ impl Node {
             blocks: SlotBlocks {
                 beacon,
                 codes,
+                libraries,
                 shard_blocks,
             },
             dropped,
@@ -599,6 +632,8 @@ impl Node {
             return Err(invalid("its crosslinks are not the shards' heads".into()));
         }
         if blocks.codes.len() != blocks.beacon.deployments.len()
+            || !(blocks.libraries.is_empty()
+                || blocks.libraries.len() == blocks.beacon.deployments.len())
             || blocks.shard_blocks.len() != self.config.shards as usize
         {
             return Err(invalid(
@@ -621,9 +656,21 @@ impl Node {
             if Bytes32(witness::keccak256(&code.0).to_fixed_bytes()) != deployment.code_hash {
                 return Err(invalid(format!("EE {id}'s code does not match its hash")));
             }
+            let libraries = blocks.libraries.get(offset).map_or(&[][..], Vec::as_slice);
+            if libraries
+                .iter()
+                .map(LibraryCode::reference)
+                .collect::<Vec<_>>()
+                != deployment.libraries
+            {
+                return Err(invalid(format!(
+                    "EE {id}'s libraries do not match its deployment"
+                )));
+            }
+            let linked: Vec<_> = libraries.iter().map(LibraryCode::to_library).collect();
             let runs = self
                 .loader
-                .load(&code.0)
+                .load(&code.0, &linked)
                 .map_err(|e| invalid(format!("EE {id} does not load: {e}")))?;
             new_ees.push((id, code.0.clone(), deployment.clone(), runs));
         }
@@ -680,6 +727,7 @@ impl Node {
                     code_hash: deployment.code_hash,
                     initial_state: deployment.initial_state,
                     deployed_slot: None,
+                    libraries: deployment.libraries.clone(),
                 },
                 runs,
             });
@@ -711,14 +759,27 @@ impl Node {
         {
             let mut ees = txn.open_table(db::EES).map_err(db_error)?;
             let mut codes = txn.open_table(db::CODES).map_err(db_error)?;
-            for (deployment, code) in blocks.beacon.deployments.iter().zip(&blocks.codes) {
+            let mut library_table = txn.open_table(db::LIBRARIES).map_err(db_error)?;
+            for (offset, (deployment, code)) in blocks
+                .beacon
+                .deployments
+                .iter()
+                .zip(&blocks.codes)
+                .enumerate()
+            {
                 codes
                     .insert(deployment.ee, code.0.as_slice())
                     .map_err(db_error)?;
+                if let Some(libraries) = blocks.libraries.get(offset).filter(|l| !l.is_empty()) {
+                    library_table
+                        .insert(deployment.ee, encode(libraries).as_slice())
+                        .map_err(db_error)?;
+                }
                 let record = EeRecord {
                     code_hash: deployment.code_hash,
                     initial_state: deployment.initial_state,
                     deployed_slot: Some(slot),
+                    libraries: deployment.libraries.clone(),
                 };
                 ees.insert(deployment.ee, encode(&record).as_slice())
                     .map_err(db_error)?;
@@ -909,6 +970,26 @@ fn apply_run(
     }
 }
 
+/// The libraries EE `id` links, as stored at its deployment (none if it links none).
+fn library_codes(txn: &redb::ReadTransaction, id: u32) -> Result<Vec<LibraryCode>, NodeError> {
+    let table = txn.open_table(db::LIBRARIES).map_err(db_error)?;
+    match table.get(id).map_err(db_error)? {
+        Some(value) => decode("EE libraries", value.value()),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// [`library_codes`] in the host's form.
+fn libraries_of(
+    txn: &redb::ReadTransaction,
+    id: u32,
+) -> Result<Vec<evm_ee_host::Library>, NodeError> {
+    Ok(library_codes(txn, id)?
+        .iter()
+        .map(LibraryCode::to_library)
+        .collect())
+}
+
 /// Slot 0: the genesis EEs deployed, block 0 of every shard with their initial states.
 fn write_genesis(
     db: &Database,
@@ -919,12 +1000,13 @@ fn write_genesis(
     let mut deployments = Vec::new();
     for (id, ee) in genesis_ees.iter().enumerate() {
         loader
-            .load(&ee.code)
+            .load(&ee.code, &[])
             .map_err(|e| NodeError::Config(format!("genesis EE {id} does not load: {e}")))?;
         deployments.push(Deployment {
             ee: id as u32,
             code_hash: Bytes32(witness::keccak256(&ee.code).to_fixed_bytes()),
             initial_state: Bytes32(ee.initial_state),
+            libraries: Vec::new(),
         });
     }
     let beacon = BeaconBlock {
@@ -953,6 +1035,7 @@ fn write_genesis(
                 code_hash: deployment.code_hash,
                 initial_state: deployment.initial_state,
                 deployed_slot: Some(0),
+                libraries: Vec::new(),
             };
             ees.insert(deployment.ee, encode(&record).as_slice())
                 .map_err(db_error)?;

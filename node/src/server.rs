@@ -287,6 +287,8 @@ struct DeployJson {
     code: crate::types::Bytes,
     #[serde(default)]
     initial_state: Bytes32,
+    #[serde(default)]
+    libraries: Vec<crate::types::LibraryCode>,
 }
 
 #[derive(Deserialize)]
@@ -296,7 +298,8 @@ struct DeployQuery {
 }
 
 /// `POST /api/ees`: the module as the body (`application/wasm`, the initial state in
-/// `?initial_state=0x..`) or as JSON `{"code": "0x..", "initial_state": "0x.."}`.
+/// `?initial_state=0x..`) or as JSON `{"code": "0x..", "initial_state": "0x..", "libraries":
+/// [{"name": "..", "code": "0x.."}]}`.
 async fn deploy(
     State(shared): State<Shared>,
     query: Result<Query<DeployQuery>, axum::extract::rejection::QueryRejection>,
@@ -308,21 +311,29 @@ async fn deploy(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("application/json"));
-    let (code, initial_state) = if is_json {
+    let (code, initial_state, libraries) = if is_json {
         let parsed: DeployJson = serde_json::from_slice(&body)
             .map_err(|e| bad_request(format!("the body is not a deployment: {e}")))?;
-        (parsed.code.0, parsed.initial_state.0)
+        if parsed.libraries.len() > evm_ee_host::MAX_LIBRARIES {
+            return Err(bad_request(format!(
+                "{} libraries; an EE links at most {}",
+                parsed.libraries.len(),
+                evm_ee_host::MAX_LIBRARIES
+            )));
+        }
+        (parsed.code.0, parsed.initial_state.0, parsed.libraries)
     } else {
         let state = match query.initial_state {
             Some(text) => witness::hex::decode_fixed::<32>(&text)
                 .map_err(|e| bad_request(format!("initial_state: {e}")))?,
             None => [0; 32],
         };
-        (body.to_vec(), state)
+        (body.to_vec(), state, Vec::new())
     };
     let code_hash = Bytes32(witness::keccak256(&code).to_fixed_bytes());
     let ee = with_node(&shared, move |node| {
-        node.deploy(&code, initial_state).map_err(ApiError::from)
+        node.deploy(&code, initial_state, &libraries)
+            .map_err(ApiError::from)
     })
     .await?;
     shared.work.notify_one();

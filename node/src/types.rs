@@ -107,14 +107,15 @@ impl Transaction {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
-    /// The EE saved a post-state: it is the EE's state on the shard now.
+    /// The EE returned: the root it saved (32 zero bytes if none, Scout's rule) is the EE's
+    /// state on the shard now.
     Accepted {
         /// The EE's state after the transaction.
         post_state: Bytes32,
         /// Deposits the EE pushed.
         deposits: Vec<Bytes>,
     },
-    /// The EE trapped or saved nothing; the state is unchanged.
+    /// The EE trapped; the state is unchanged.
     Rejected {
         /// The EE's words (its last debug message) and the trap.
         reason: String,
@@ -206,6 +207,48 @@ pub struct Deployment {
     pub code_hash: Bytes32,
     /// Its state on every shard until a transaction changes it.
     pub initial_state: Bytes32,
+    /// The libraries it imports functions from (Scout's `libraries`), linked when it loads;
+    /// absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub libraries: Vec<LibraryRef>,
+}
+
+/// A library an EE links: the import module name its functions come from, and the library's
+/// code by hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryRef {
+    /// The import module name.
+    pub name: String,
+    /// `keccak256` of the library's wasm.
+    pub code_hash: Bytes32,
+}
+
+/// A library with its code, as a deployment request and a slot carry it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LibraryCode {
+    /// The import module name.
+    pub name: String,
+    /// The wasm.
+    pub code: Bytes,
+}
+
+impl LibraryCode {
+    /// Its reference: the name and the code's hash.
+    pub fn reference(&self) -> LibraryRef {
+        LibraryRef {
+            name: self.name.clone(),
+            code_hash: Bytes32(witness::keccak256(&self.code.0).to_fixed_bytes()),
+        }
+    }
+
+    /// The host's form of it.
+    pub fn to_library(&self) -> evm_ee_host::Library {
+        evm_ee_host::Library {
+            name: self.name.clone(),
+            wasm: self.code.0.clone(),
+        }
+    }
 }
 
 /// A shard's latest block as the beacon chain records it.

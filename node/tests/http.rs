@@ -10,7 +10,7 @@ use node::server::{SlotTiming, serve};
 use node::{GenesisEe, HostLoader, Node, NodeConfig};
 use serde_json::{Value, json};
 
-const EE: &str = include_str!("ees/copy.wat");
+const EE: &str = include_str!("../../tests/ees/copy.wat");
 
 struct Server {
     url: String,

@@ -10,22 +10,7 @@ use node::{
 
 /// post-state = data[0..32]; a 216-byte block also deposits data[32..216]; any other length is
 /// rejected with a reason.
-const EE: &str = r#"(module
-  (import "env" "eth2_blockDataSize" (func $size (result i32)))
-  (import "env" "eth2_blockDataCopy" (func $copy (param i32 i32 i32)))
-  (import "env" "eth2_savePostStateRoot" (func $save (param i32)))
-  (import "env" "eth2_pushNewDeposit" (func $deposit (param i32 i32)))
-  (import "debug" "printMem" (func $pm (param i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 1000) "bad block length")
-  (func (export "main") (local $n i32)
-    (local.set $n (call $size))
-    (if (i32.and (i32.ne (local.get $n) (i32.const 32)) (i32.ne (local.get $n) (i32.const 216)))
-      (then (call $pm (i32.const 1000) (i32.const 16)) unreachable))
-    (call $copy (i32.const 0) (i32.const 0) (local.get $n))
-    (if (i32.eq (local.get $n) (i32.const 216))
-      (then (call $deposit (i32.const 32) (i32.const 184))))
-    (call $save (i32.const 0))))"#;
+const EE: &str = include_str!("../../tests/ees/deposit.wat");
 
 fn ee_code() -> Vec<u8> {
     wat::parse_str(EE).unwrap()
@@ -112,7 +97,7 @@ fn transactions_run_in_slots_and_everything_survives_reopening() {
 
     // Waiting work and a deployment survive a reopen, as does the head.
     let pending = node.submit(tx(3, 0, vec![0x33; 32])).unwrap();
-    let ee1 = node.deploy(&ee_code(), [7; 32]).unwrap();
+    let ee1 = node.deploy(&ee_code(), [7; 32], &[]).unwrap();
     assert_eq!(ee1, 1);
     let head = node.beacon_head().clone();
     drop(node);
@@ -148,7 +133,7 @@ fn a_second_node_imports_the_slots_and_ends_on_the_same_heads() {
     let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut a = open(a_dir.path(), NodeConfig::default());
     let mut b = open(b_dir.path(), NodeConfig::default());
-    a.deploy(&ee_code(), [9; 32]).unwrap();
+    a.deploy(&ee_code(), [9; 32], &[]).unwrap();
     for round in 0..3u8 {
         for shard in 0..4 {
             a.submit(tx(shard, u32::from(round % 2), vec![round + 1; 32]))
@@ -201,7 +186,11 @@ impl EeRun for SkewedRun {
 }
 
 impl EeLoader for Disagreeing {
-    fn load(&self, code: &[u8]) -> Result<Vec<Box<dyn EeRun>>, HostError> {
+    fn load(
+        &self,
+        code: &[u8],
+        _libraries: &[evm_ee_host::Library],
+    ) -> Result<Vec<Box<dyn EeRun>>, HostError> {
         let limits = Limits::default();
         Ok(vec![
             Box::new(evm_ee_host::Runtime::new(Engine::Wasmi, code, limits)?),
@@ -300,18 +289,18 @@ fn bad_requests_are_refused_with_their_reason() {
         Err(SubmitError::MempoolFull { max: 2 })
     ));
     assert!(matches!(
-        node.deploy(b"not wasm", [0; 32]),
+        node.deploy(b"not wasm", [0; 32], &[]),
         Err(DeployError::Invalid(_))
     ));
     let huge = vec![0u8; Limits::default().max_module_bytes + 1];
     assert!(matches!(
-        node.deploy(&huge, [0; 32]),
+        node.deploy(&huge, [0; 32], &[]),
         Err(DeployError::TooLarge { .. })
     ));
     // An EE without `main` is refused by the host's checks.
     let no_main = wat::parse_str("(module (memory (export \"memory\") 1))").unwrap();
     assert!(matches!(
-        node.deploy(&no_main, [0; 32]),
+        node.deploy(&no_main, [0; 32], &[]),
         Err(DeployError::Invalid(_))
     ));
     assert_eq!(node.ees().len(), 1);
@@ -338,4 +327,47 @@ fn bad_requests_are_refused_with_their_reason() {
             .to_string();
         assert!(error.contains("a node has 1 to 1024 shards"), "{error}");
     }
+}
+
+/// An EE that imports functions from a library (Scout's `libraries`) is deployed with it, runs
+/// with it linked, reloads with it after a restart, and travels with it to an importing node;
+/// without the library it is refused at deployment.
+#[test]
+fn an_ee_deployed_with_a_library_links_it_everywhere() {
+    let user = wat::parse_str(include_str!("../../tests/ees/library_user.wat")).unwrap();
+    let numbers = node::LibraryCode {
+        name: "numbers".into(),
+        code: Bytes(wat::parse_str(include_str!("../../tests/ees/numbers.wat")).unwrap()),
+    };
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = open(a_dir.path(), NodeConfig::default());
+    let mut b = open(b_dir.path(), NodeConfig::default());
+    assert!(matches!(
+        a.deploy(&user, [0; 32], &[]),
+        Err(DeployError::Invalid(reason)) if reason.contains("numbers")
+    ));
+    let ee = a
+        .deploy(&user, [0; 32], std::slice::from_ref(&numbers))
+        .unwrap();
+    a.submit(tx(2, ee, vec![])).unwrap();
+    let blocks = a.produce_slot().unwrap();
+    assert_eq!(
+        blocks.beacon.deployments[0].libraries,
+        [numbers.reference()]
+    );
+    b.import_slot(blocks).unwrap();
+    let mut seven = [0u8; 32];
+    seven[0] = 7;
+    for node in [&a, &b] {
+        assert_eq!(node.ee_state(2, ee).unwrap().0, seven);
+    }
+    drop(a);
+    let mut a = open(a_dir.path(), NodeConfig::default());
+    a.submit(Transaction {
+        nonce: 1,
+        ..tx(3, ee, vec![])
+    })
+    .unwrap();
+    a.produce_slot().unwrap();
+    assert_eq!(a.ee_state(3, ee).unwrap().0, seven);
 }

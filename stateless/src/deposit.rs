@@ -11,7 +11,9 @@ pub const DEPOSIT_EVENT_TOPIC: H256 = H256([
     0xe7, 0xe1, 0xee, 0x91, 0x2f, 0xc0, 0x88, 0x9a, 0xa7, 0x90, 0x80, 0x3b, 0xe3, 0x90, 0x38, 0xc5,
 ]);
 
-/// pubkey (48) ‖ withdrawal credentials (32) ‖ amount (8, little-endian gwei) ‖ signature (96).
+/// pubkey (48) ‖ withdrawal credentials (32) ‖ amount (8, big-endian gwei) ‖ signature (96):
+/// Scout's layout, which reads the amount big-endian (the SSZ of 2019); the deposit contract logs
+/// it little-endian, so [`deposits_of`] turns it around.
 pub const DEPOSIT_LEN: usize = 48 + 32 + 8 + 96;
 
 /// The deposits of `logs` emitted by `contract`, in log order. A log that does not carry the
@@ -43,7 +45,10 @@ fn decode_deposit(data: &[u8]) -> Option<[u8; DEPOSIT_LEN]> {
     let mut out = [0u8; DEPOSIT_LEN];
     out[..48].copy_from_slice(field(0, 48)?);
     out[48..80].copy_from_slice(field(1, 32)?);
-    out[80..88].copy_from_slice(field(2, 8)?);
+    let mut amount = [0u8; 8];
+    amount.copy_from_slice(field(2, 8)?);
+    amount.reverse();
+    out[80..88].copy_from_slice(&amount);
     out[88..].copy_from_slice(field(3, 96)?);
     field(4, 8)?;
     Some(out)
@@ -114,7 +119,7 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(&out[0][..48], &[1u8; 48]);
         assert_eq!(&out[0][48..80], &[2u8; 32]);
-        assert_eq!(&out[0][80..88], &32_000_000_000u64.to_le_bytes());
+        assert_eq!(&out[0][80..88], &32_000_000_000u64.to_be_bytes());
         assert_eq!(&out[0][88..], &[3u8; 96]);
     }
 }

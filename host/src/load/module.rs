@@ -25,8 +25,9 @@ pub(crate) fn features() -> wp::WasmFeatures {
 
 /// Which module is being checked.
 pub(crate) enum Role<'a> {
-    /// The EE: must export `main: [] -> []` and `memory`.
-    ExecutionEnvironment,
+    /// The EE: must export `main: [] -> []` and `memory`; may import from the run's libraries
+    /// (Scout's `libraries`).
+    ExecutionEnvironment { libraries: &'a [String] },
     /// A library: may import from the libraries loaded before it.
     Library { earlier: &'a [String] },
     /// A standalone precompile module: must export `memory` and the functions of
@@ -213,7 +214,7 @@ pub(crate) fn check(
         }
     };
     match role {
-        Role::ExecutionEnvironment => require("main", &[], &[])?,
+        Role::ExecutionEnvironment { .. } => require("main", &[], &[])?,
         Role::Precompile => {
             for (name, params, results) in PRECOMPILE_EXPORTS {
                 require(name, params, results)?;
@@ -242,9 +243,12 @@ fn check_import(
             " (the module name `{METERING_MODULE}` is reserved for metering)"
         )));
     }
-    if let Role::Library { earlier } = role
-        && earlier.iter().any(|name| name == import.module)
-    {
+    let linked = match role {
+        Role::Library { earlier } => earlier,
+        Role::ExecutionEnvironment { libraries } => libraries,
+        Role::Precompile => &[][..],
+    };
+    if linked.iter().any(|name| name == import.module) {
         // Checked by the engine's linker against the library's exports.
         return Ok(());
     }

@@ -46,6 +46,26 @@ impl ShardBlockResult {
     pub fn accepted(&self) -> bool {
         self.trap.is_none() && self.post_state.is_some()
     }
+
+    /// The EE's state after this block under Scout's rules, which a shard keeps: `None` if the
+    /// EE trapped (the block is rejected and the state stays), otherwise the root it saved, or
+    /// 32 zero bytes if it saved none (Scout starts each run's post-state zeroed and stores it
+    /// whatever the EE did).
+    ///
+    /// ```
+    /// # use evm_ee_host::ShardBlockResult;
+    /// let ran = ShardBlockResult { post_state: None, deposits: vec![], ticks: 1,
+    ///     debug_output: vec![], debug_dropped: 0, trap: None, reason: None };
+    /// assert_eq!(ran.next_state(), Some([0; 32]));
+    /// let trapped = ShardBlockResult { trap: Some("unreachable".into()), ..ran };
+    /// assert_eq!(trapped.next_state(), None);
+    /// ```
+    pub fn next_state(&self) -> Option<[u8; 32]> {
+        match self.trap {
+            Some(_) => None,
+            None => Some(self.post_state.unwrap_or([0; 32])),
+        }
+    }
 }
 
 /// An EE ready to run blocks; see the crate docs.
@@ -115,7 +135,11 @@ impl Runtime {
             ));
             names.push(library.name.clone());
         }
-        add(module::check(ee_wasm, &limits, Role::ExecutionEnvironment)?);
+        add(module::check(
+            ee_wasm,
+            &limits,
+            Role::ExecutionEnvironment { libraries: &names },
+        )?);
         if initial.memory_pages > u64::from(limits.max_memory_pages) {
             return Err(HostError::RunMemoryTooLarge {
                 pages: initial.memory_pages,
