@@ -86,7 +86,7 @@ fn the_example_chain_is_relayed_through_the_evm_ee_in_both_engines() {
     let summary: Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(summary["accepted"], 5, "{summary}");
     assert_eq!(
-        summary["ticks"], 249_767_094u64,
+        summary["ticks"], 259_751_019u64,
         "the same ticks as `validate`"
     );
     // The shard's EE state is the example head's EE state; another shard stayed at genesis.
@@ -413,4 +413,33 @@ fn a_blockchain_fixture_is_relayed_and_ends_on_lastblockhash() {
     assert!(!ok, "{out}");
     assert!(out.contains("does NOT end on lastblockhash"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The README's main command: `evm-ee demo` starts a node, relays the embedded example chain
+/// (a deposit included) and, with `--exit`, stops; every block accepted, the deposit counted.
+#[test]
+fn the_demo_relays_the_example_chain_with_its_deposit() {
+    let output = evm_ee()
+        .args([
+            "demo",
+            "--exit",
+            "--http",
+            "127.0.0.1:0",
+            "--engines",
+            "wasmi",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(text.matches("): accepted, ").count(), 5, "{text}");
+    assert!(text.contains("1 deposit(s)"), "{text}");
+    assert!(
+        text.contains("relayed 5 blocks to shard 0: 5 accepted, 0 rejected, 259751019 ticks"),
+        "{text}"
+    );
 }

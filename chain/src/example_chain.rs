@@ -2,9 +2,10 @@
 //! EE can be shown validating real blocks with nothing outside the repository. Its blocks carry
 //! every transaction type of Cancun (legacy with EIP-155, EIP-2930, EIP-1559, EIP-4844), a
 //! contract deployment and calls that write, clear and log storage, a call to every precompile
-//! but the KZG point evaluation, withdrawals, and a contract created and destroyed in one
-//! transaction. Everything is derived from fixed keys, so the chain is the same byte for byte on
-//! every machine (a test holds the committed copy in `examples/chain/` to that).
+//! but the KZG point evaluation, withdrawals, a deposit to the chain's deposit contract (which
+//! the EE turns into an eth2 deposit), and a contract created and destroyed in one transaction.
+//! Everything is derived from fixed keys, so the chain is the same byte for byte on every
+//! machine (a test holds the committed copy in `examples/chain/` to that).
 //!
 //! [`ExampleWallet`] signs transactions for the chain's keys; the benchmarks use it too.
 
@@ -39,6 +40,7 @@ pub fn example_spec() -> ChainSpec {
     let cancun = ChainSpec::from_test_network("Cancun");
     ChainSpec {
         chain_id: EXAMPLE_CHAIN_ID,
+        deposit_contract: Some(EXAMPLE_DEPOSIT_CONTRACT),
         // The name is a literal of ethereum/tests that `from_test_network` always knows.
         ..cancun.unwrap_or_else(|| unreachable!("Cancun is a test network"))
     }
@@ -182,7 +184,8 @@ impl TxCall {
     }
 }
 
-/// The genesis state: the example keys funded, and the EIP-4788 beacon roots contract.
+/// The genesis state: the example keys funded, the EIP-4788 beacon roots contract and the
+/// deposit contract.
 pub fn example_alloc() -> InMemoryState {
     let wallet = ExampleWallet::new(EXAMPLE_CHAIN_ID, EXAMPLE_KEYS);
     let mut accounts: std::collections::BTreeMap<H160, InMemoryAccount> = (0..wallet.len())
@@ -194,6 +197,14 @@ pub fn example_alloc() -> InMemoryState {
             (wallet.address(index), account)
         })
         .collect();
+    accounts.insert(
+        EXAMPLE_DEPOSIT_CONTRACT,
+        InMemoryAccount {
+            nonce: 1,
+            code: deposit_contract_code(),
+            ..InMemoryAccount::default()
+        },
+    );
     accounts.insert(
         BEACON_ROOTS_ADDRESS,
         InMemoryAccount {
@@ -263,6 +274,92 @@ const COUNTER_RUNTIME: [u8; 28] = [
     0x5f, 0x35, 0x60, 0x01, 0x55, // PUSH0 CALLDATALOAD PUSH1 1 SSTORE
     0x5b, 0x00, // JUMPDEST STOP
 ];
+
+/// Where the example chain's deposit contract lives (its chain config names it).
+pub const EXAMPLE_DEPOSIT_CONTRACT: H160 = H160([0x42; 20]);
+
+/// What a deposit to the example chain's deposit contract sends: `pubkey (48) ‖
+/// withdrawal_credentials (32) ‖ signature (96)` as its call data.
+pub const DEPOSIT_CALL_LEN: usize = 48 + 32 + 96;
+
+/// The example chain's deposit contract: a stand-in for the beacon chain's that logs each
+/// deposit as the real one does, `DepositEvent(pubkey, withdrawal_credentials, amount,
+/// signature, index)` with the amount (the value in gwei) and the index (a counter in slot 0)
+/// as 8 little-endian bytes, ABI-encoded as five `bytes`. It takes the three byte strings raw
+/// ([`DEPOSIT_CALL_LEN`] bytes of call data; anything else reverts) and checks neither the
+/// signature nor a deposit data root, which the EE does not read.
+pub fn deposit_contract_code() -> Vec<u8> {
+    const MSTORE: u8 = 0x52;
+    const MSTORE8: u8 = 0x53;
+    fn push(code: &mut Vec<u8>, value: u64) {
+        let bytes = value.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count().min(7);
+        code.push(0x5f + (8 - skip) as u8); // PUSHn
+        code.extend_from_slice(&bytes[skip..]);
+    }
+    fn mstore(code: &mut Vec<u8>, offset: u64, value: u64) {
+        push(code, value);
+        push(code, offset);
+        code.push(MSTORE);
+    }
+    fn calldatacopy(code: &mut Vec<u8>, dest: u64, offset: u64, len: u64) {
+        push(code, len);
+        push(code, offset);
+        push(code, dest);
+        code.push(0x37);
+    }
+    // The 8 low bytes of the value on the stack, little-endian at `dest`; the value stays.
+    fn little_endian(code: &mut Vec<u8>, dest: u64) {
+        for k in 0..8 {
+            code.push(0x80); // DUP1
+            push(code, 31 - k);
+            code.push(0x1a); // BYTE
+            push(code, dest + k);
+            code.push(MSTORE8);
+        }
+    }
+    let mut code = Vec::new();
+    // CALLDATASIZE == 176, or REVERT(0, 0).
+    push(&mut code, DEPOSIT_CALL_LEN as u64);
+    code.extend_from_slice(&[0x36, 0x14]); // CALLDATASIZE EQ
+    push(&mut code, 10);
+    code.extend_from_slice(&[0x57, 0x5f, 0x5f, 0xfd, 0x5b]); // JUMPI PUSH0 PUSH0 REVERT JUMPDEST
+    // The five offsets, then each field as length and bytes.
+    for (slot, offset) in [0xa0, 0x100, 0x140, 0x180, 0x200].into_iter().enumerate() {
+        mstore(&mut code, slot as u64 * 32, offset);
+    }
+    mstore(&mut code, 0xa0, 48);
+    calldatacopy(&mut code, 0xc0, 0, 48);
+    mstore(&mut code, 0x100, 32);
+    calldatacopy(&mut code, 0x120, 48, 32);
+    mstore(&mut code, 0x140, 8);
+    push(&mut code, 1_000_000_000);
+    code.extend_from_slice(&[0x34, 0x04]); // CALLVALUE DIV: the value in gwei
+    little_endian(&mut code, 0x160);
+    code.push(0x50); // POP
+    mstore(&mut code, 0x180, 96);
+    calldatacopy(&mut code, 0x1a0, 80, 96);
+    mstore(&mut code, 0x200, 8);
+    code.extend_from_slice(&[0x5f, 0x54]); // PUSH0 SLOAD: the deposit count
+    little_endian(&mut code, 0x220);
+    code.extend_from_slice(&[0x60, 0x01, 0x01, 0x5f, 0x55]); // PUSH1 1 ADD PUSH0 SSTORE
+    code.push(0x7f); // PUSH32 the event's topic
+    code.extend_from_slice(stateless::DEPOSIT_EVENT_TOPIC.as_bytes());
+    push(&mut code, 0x240);
+    code.extend_from_slice(&[0x5f, 0xa1, 0x00]); // PUSH0 LOG1 STOP
+    code
+}
+
+/// The call data of deposit `n` of the example chain: fixed patterns for the BLS fields, the
+/// withdrawal credentials of type 0x01 (to an Eth1 address).
+pub fn example_deposit_call(n: u8) -> Vec<u8> {
+    let mut data = vec![0xb0 | n; 48];
+    data.push(0x01);
+    data.extend_from_slice(&[0; 11]);
+    data.extend_from_slice(&[0xc0 | n; 20]);
+    data.extend_from_slice(&[0xd0 | n; 96]);
+    data
+}
 
 /// Init code that returns [`COUNTER_RUNTIME`]: CODECOPY it from offset 10, RETURN it.
 fn counter_init_code() -> Vec<u8> {
@@ -390,7 +487,7 @@ pub fn example_chain() -> Result<(Chain, Vec<Block>), Rejection> {
         ));
     }
     bodies.push((block2, Vec::new()));
-    // 3: withdrawals, the counter's slot 1 cleared, a blob transaction.
+    // 3: withdrawals, the counter's slot 1 cleared, a blob transaction, a deposit of 32 ether.
     let mut blob = TxCall::transfer(fresh(3), 5);
     blob.blob_hashes = vec![{
         let mut hash = witness::keccak256(b"evm-ee example blob");
@@ -405,6 +502,14 @@ pub fn example_chain() -> Result<(Chain, Vec<Block>), Rejection> {
                 TxCall::call(counter, word(0).to_vec(), 100_000),
             ),
             wallet.transaction(4, TxType::Blob, blob),
+            wallet.transaction(
+                5,
+                TxType::DynamicFee,
+                TxCall {
+                    value: U256::from(32u64) * U256::exp10(18),
+                    ..TxCall::call(EXAMPLE_DEPOSIT_CONTRACT, example_deposit_call(1), 200_000)
+                },
+            ),
         ],
         vec![
             Withdrawal {
@@ -531,6 +636,29 @@ mod tests {
         assert_eq!(blocks[2].header.blob_gas_used, Some(131_072));
         assert_eq!(blocks[2].withdrawals.as_ref().map(Vec::len), Some(2));
         assert!(blocks[4].transactions.is_empty());
+    }
+
+    /// Block 3's deposit becomes one eth2 deposit in the EE's validation (natively here, the
+    /// same code the Wasm module runs): the call's fields, 32 ether as 32 * 10^9 gwei
+    /// (big-endian, Scout's layout), and nothing from other logs.
+    #[test]
+    fn the_deposit_reaches_the_ee() {
+        let inputs = example_inputs().unwrap();
+        let mut deposits = Vec::new();
+        for (_, input) in &inputs {
+            let validated = stateless::validate_block_data(input.pre_state, &input.blob).unwrap();
+            assert_eq!(validated.post_state, input.post_state);
+            deposits.push(validated.deposits);
+        }
+        assert_eq!(
+            deposits.iter().map(Vec::len).collect::<Vec<_>>(),
+            [0, 0, 1, 0, 0]
+        );
+        let deposit = deposits[2][0];
+        let call = example_deposit_call(1);
+        assert_eq!(deposit[..80], call[..80]);
+        assert_eq!(deposit[80..88], 32_000_000_000u64.to_be_bytes());
+        assert_eq!(deposit[88..], call[80..]);
     }
 
     #[test]

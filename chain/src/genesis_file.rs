@@ -126,6 +126,7 @@ struct GethChainConfig {
     cancun_time: Option<Quantity>,
     prague_time: Option<Quantity>,
     osaka_time: Option<Quantity>,
+    deposit_contract_address: Option<String>,
 }
 
 /// geth's `core.Genesis` as JSON.
@@ -382,11 +383,19 @@ fn chain_spec(
             _ => bomb_delays.push((at, delay)),
         }
     }
+    let deposit_contract = match &config.deposit_contract_address {
+        Some(_) => Some(H160(hex_field(
+            &config.deposit_contract_address,
+            &format!("{prefix}depositContractAddress"),
+        )?)),
+        None => None,
+    };
     let spec = ChainSpec {
         chain_id,
         forks,
         dao_fork_block,
         bomb_delays,
+        deposit_contract,
     };
     // The EE must be able to commit to these rules.
     crate::ee_input::chain_config(&spec).map_err(field_error(format!("{prefix}(schedule)")))?;

@@ -182,6 +182,8 @@ fn merged_testnet_spec(chain_id: u64, ttd: U256, shanghai: u64, cancun: u64) -> 
         bomb_delays: evm_core::block::chain::bomb_delays_of(&forks, None),
         forks,
         dao_fork_block: None,
+        // Their deposit contracts come with their genesis.json (`depositContractAddress`).
+        deposit_contract: None,
     }
 }
 
@@ -233,6 +235,11 @@ pub fn mainnet_spec() -> ChainSpec {
             (13_773_000, 10_700_000),
             (15_050_000, 11_400_000),
         ],
+        // The beacon chain's deposit contract, deployed at block 11,052,984.
+        deposit_contract: Some(H160([
+            0x00, 0x00, 0x00, 0x00, 0x21, 0x9a, 0xb5, 0x40, 0x35, 0x6c, 0xbb, 0x83, 0x9c, 0xbe,
+            0x05, 0x30, 0x3d, 0x77, 0x05, 0xfa,
+        ])),
     }
 }
 

@@ -63,12 +63,17 @@ enum Command {
     /// `evm-ee validate --dir examples/chain --engine wasmi`.
     Validate(validate_cmd::ValidateArgs),
     /// Write the project's example chain (five Cancun blocks with every transaction type, a
-    /// contract, every precompile but the point evaluation, withdrawals) as blocks, witnesses
-    /// and a manifest for `validate --dir`. The repository holds its output in examples/chain.
+    /// contract, every precompile but the point evaluation, withdrawals, a deposit) as blocks,
+    /// witnesses and a manifest for `validate --dir`. The repository holds its output in examples/chain.
     Example(example_cmd::ExampleArgs),
+    /// The main demo, with nothing outside the repository: a shard testnet node with the EVM
+    /// EE, the project's example chain relayed to it block by block (each verdict, ticks,
+    /// deposits and EE state printed), and its explorer page served until ctrl-c.
+    /// Example: `evm-ee demo` then open http://127.0.0.1:7070/.
+    Demo(node_cmd::DemoArgs),
     /// A shard testnet node: `node run` starts one (the EVM EE on every shard, an HTTP API and
-    /// an explorer page); `deploy`, `submit`, `state`, `blocks`, `info` and `relay-eth1` talk
-    /// to a running one. The API is in docs/node-api.md.
+    /// an explorer page); `deploy`, `submit`, `state`, `blocks`, `info`, `relay-eth1` and
+    /// `load` talk to a running one. The API is in docs/node-api.md.
     #[command(subcommand)]
     Node(node_cmd::NodeCommand),
 }
@@ -246,6 +251,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate_cmd::run(&args),
         Command::Example(args) => example_cmd::run(&args),
         Command::Node(command) => node_cmd::run(&command),
+        Command::Demo(args) => node_cmd::demo(&args),
     }
 }
 

@@ -133,6 +133,23 @@ pub(crate) struct BlocksArgs {
 }
 
 #[derive(Args, Debug)]
+pub(crate) struct DemoArgs {
+    /// Where the explorer page and the API listen.
+    #[arg(long, default_value = "127.0.0.1:7070", value_name = "ADDR")]
+    http: std::net::SocketAddr,
+    /// The node's folder (by default a fresh temporary one, removed at the end).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Engines every transaction runs in, comma separated (by default every engine built in:
+    /// a transaction they disagree on would be dropped).
+    #[arg(long, value_delimiter = ',')]
+    engines: Vec<String>,
+    /// Stop once the chain is relayed instead of serving the page until ctrl-c.
+    #[arg(long)]
+    exit: bool,
+}
+
+#[derive(Args, Debug)]
 pub(crate) struct LoadArgs {
     /// The Scout YAML test.
     file: PathBuf,
@@ -217,9 +234,9 @@ fn example_genesis_state() -> Result<[u8; 32], String> {
     ))
 }
 
-fn run_node(args: &RunArgs) -> Result<ExitCode, String> {
+fn parse_engines(names: &[String]) -> Result<Vec<evm_ee_host::Engine>, String> {
     let mut engines = Vec::new();
-    for name in &args.engines {
+    for name in names {
         engines.push(
             name.parse::<evm_ee_host::Engine>()
                 .map_err(|e| format!("--engines: {e}"))?,
@@ -228,6 +245,33 @@ fn run_node(args: &RunArgs) -> Result<ExitCode, String> {
     if engines.is_empty() {
         return Err("--engines: name at least one engine".into());
     }
+    Ok(engines)
+}
+
+/// Opens the node in `data` with the EVM EE on every shard at genesis, started at the example
+/// chain's genesis.
+fn open_node(
+    data: &std::path::Path,
+    config: node::NodeConfig,
+    engines: Vec<evm_ee_host::Engine>,
+    limits: evm_ee_host::Limits,
+) -> Result<node::Node, String> {
+    let names: Vec<String> = engines.iter().map(ToString::to_string).collect();
+    let loader = Box::new(node::HostLoader { engines, limits });
+    let genesis = vec![node::GenesisEe {
+        code: ee_module::EE_WASM.to_vec(),
+        initial_state: example_genesis_state()?,
+    }];
+    eprintln!(
+        "opening the node in {} (compiling the EVM EE in {})",
+        data.display(),
+        names.join(", ")
+    );
+    node::Node::open(data, config, loader, genesis).map_err(|e| e.to_string())
+}
+
+fn run_node(args: &RunArgs) -> Result<ExitCode, String> {
+    let engines = parse_engines(&args.engines)?;
     if !(args.slot_time >= 0.0 && args.slot_time <= 3600.0) {
         return Err("--slot-time: between 0 and 3600 seconds".into());
     }
@@ -242,17 +286,7 @@ fn run_node(args: &RunArgs) -> Result<ExitCode, String> {
     if let Some(bytes) = args.max_transaction_bytes {
         config.max_transaction_bytes = bytes;
     }
-    let loader = Box::new(node::HostLoader { engines, limits });
-    let genesis = vec![node::GenesisEe {
-        code: ee_module::EE_WASM.to_vec(),
-        initial_state: example_genesis_state()?,
-    }];
-    eprintln!(
-        "opening the node in {} (compiling the EVM EE in {})",
-        args.data.display(),
-        args.engines.join(", ")
-    );
-    let node = node::Node::open(&args.data, config, loader, genesis).map_err(|e| e.to_string())?;
+    let node = open_node(&args.data, config, engines, limits)?;
     let timing = if args.slot_time == 0.0 {
         node::server::SlotTiming::OnDemand
     } else {
@@ -382,6 +416,84 @@ fn submit(args: &SubmitArgs) -> Result<ExitCode, String> {
     })
 }
 
+/// `evm-ee demo`: a node in a fresh folder, serving on `--http`, the example chain relayed to
+/// it block by block, then the explorer page served until ctrl-c (or the end, with `--exit`).
+pub(crate) fn demo(args: &DemoArgs) -> ExitCode {
+    let temporary = args.data.is_none();
+    let data = args.data.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("evm-ee-demo-{}", std::process::id()))
+    });
+    if temporary {
+        let _ = std::fs::remove_dir_all(&data);
+    }
+    let result = run_demo(args, &data);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&data);
+    }
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_demo(args: &DemoArgs, data: &std::path::Path) -> Result<ExitCode, String> {
+    let engines = if args.engines.is_empty() {
+        evm_ee_host::Engine::ALL.to_vec()
+    } else {
+        parse_engines(&args.engines)?
+    };
+    let node = open_node(
+        data,
+        node::NodeConfig::default(),
+        engines,
+        evm_ee_host::Limits::default(),
+    )?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(args.http))
+        .map_err(|e| {
+            format!(
+                "--http {}: {e} (another node there? pick a port with --http 127.0.0.1:PORT)",
+                args.http
+            )
+        })?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let server = runtime.spawn(node::server::serve(
+        node,
+        listener,
+        node::server::SlotTiming::OnDemand,
+    ));
+    let url = format!("http://{address}");
+    println!("a shard testnet node with the EVM EE on every shard: explorer and API on {url}/");
+    println!(
+        "relaying the example chain to shard 0: 5 Cancun blocks with every transaction type, a \
+         contract writing storage, every precompile but the point evaluation, withdrawals and a \
+         deposit"
+    );
+    let relay_args = RelayArgs {
+        path: None,
+        filter: None,
+        shard: 0,
+        json: false,
+        client: ClientArgs { node: url.clone() },
+    };
+    let code = relay(&relay_args)?;
+    if server.is_finished() {
+        return Err("the node stopped".into());
+    }
+    if args.exit {
+        return Ok(code);
+    }
+    println!("the explorer at {url}/ shows the chain; ctrl-c stops the node");
+    runtime
+        .block_on(tokio::signal::ctrl_c())
+        .map_err(|e| e.to_string())?;
+    Ok(code)
+}
+
 fn relay(args: &RelayArgs) -> Result<ExitCode, String> {
     let inputs = chain::example_chain::example_inputs().map_err(|e| e.to_string())?;
     let state_path = format!("/api/shards/{}/ees/0/state", args.shard);
@@ -421,10 +533,15 @@ fn relay(args: &RelayArgs) -> Result<ExitCode, String> {
             format!("rejected: {reason}")
         };
         if !args.json {
+            let deposits = receipt["outcome"]["deposits"]
+                .as_array()
+                .map_or(0, Vec::len);
             println!(
-                "block {} ({:?}): {verdict}, {} ticks, shard {} block {}, EE state {}",
+                "block {} ({:?}, {} txs): {verdict}, {} ticks, {deposits} deposit(s), shard {} \
+                 block {}, EE state {}",
                 block.header.number,
                 block.header.hash(),
+                block.transactions.len(),
                 receipt["ticks"],
                 args.shard,
                 record["number"],

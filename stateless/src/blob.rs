@@ -189,7 +189,7 @@ impl ChainConfig {
 
     /// The compact chain config of `chain` (what the EE commits to), carrying every rule of the
     /// chain: activations by block, total difficulty and timestamp, the DAO fork block and the
-    /// bomb delays; no deposit contract.
+    /// bomb delays, the deposit contract.
     ///
     /// Fails if the format cannot hold the schedule: activations out of the format's order
     /// (block ones, then at most one total-difficulty one, then timestamp ones), or a terminal
@@ -213,7 +213,7 @@ impl ChainConfig {
                     (*spec, activation)
                 })
                 .collect(),
-            deposit_contract: None,
+            deposit_contract: chain.deposit_contract.map(|address| address.0),
             dao_fork_block: chain.dao_fork_block,
             bomb_delays: chain.bomb_delays.clone(),
         };
@@ -241,6 +241,7 @@ impl ChainConfig {
                 .collect(),
             dao_fork_block: self.dao_fork_block,
             bomb_delays: self.bomb_delays.clone(),
+            deposit_contract: self.deposit_contract.map(primitive_types::H160),
         }
     }
 

@@ -34,6 +34,10 @@ pub struct ChainSpec {
     /// block order; before the first entry the bomb is not delayed. Forks that only delay the
     /// bomb (Muir, Arrow and Gray Glacier) appear here and nowhere in [`ChainSpec::forks`].
     pub bomb_delays: Vec<(u64, u64)>,
+    /// The beacon chain's deposit contract (EIP-6110's `DEPOSIT_CONTRACT_ADDRESS`), whose
+    /// `DepositEvent` logs the EE turns into deposits; `None` on chains without one (every
+    /// ethereum/tests network). Execution does not depend on it.
+    pub deposit_contract: Option<primitive_types::H160>,
 }
 
 /// Mainnet chain id, the one every ethereum/tests network uses.
@@ -56,6 +60,7 @@ impl ChainSpec {
                 bomb_delays: bomb_delays_of(&forks, glacier),
                 forks,
                 dao_fork_block: None,
+                deposit_contract: None,
             });
         };
         let (from, glacier) = parse_fork(from)?;
@@ -78,6 +83,7 @@ impl ChainSpec {
                 bomb_delays: bomb_delays_of(&forks, glacier),
                 forks,
                 dao_fork_block: Some(block),
+                deposit_contract: None,
             });
         }
         // A glacier target (a bomb delay only) is not a transition these fixtures use.
@@ -98,6 +104,7 @@ impl ChainSpec {
             bomb_delays: bomb_delays_of(&forks, glacier),
             forks,
             dao_fork_block: None,
+            deposit_contract: None,
         })
     }
 
