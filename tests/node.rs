@@ -143,13 +143,9 @@ fn transactions() -> Vec<Value> {
         .map(|i| {
             let mut data = [0u8; 32];
             data[..4].copy_from_slice(&i.to_be_bytes());
-            json!({"shard": i % 4, "ee": 1, "data": format!("0x{}", hex_of(&data))})
+            json!({"shard": i % 4, "ee": 1, "data": witness::hex::encode(&data)})
         })
         .collect()
-}
-
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn wait_all_included(url: &str, hashes: &[String]) {
@@ -442,4 +438,42 @@ fn the_demo_relays_the_example_chain_with_its_deposit() {
         text.contains("relayed 5 blocks to shard 0: 5 accepted, 0 rejected, 259751019 ticks"),
         "{text}"
     );
+}
+
+/// Mainnet history from an era1 archive (`ERA1_DIR`, set by `scripts/test.sh` to
+/// `../shared/history`) relayed to a fresh EVM EE: every block's witness served by the relay's
+/// own state store, every block accepted with its own EE state.
+#[test]
+fn mainnet_history_is_relayed_from_an_era1_archive() {
+    let era1 = std::path::PathBuf::from(std::env::var_os("ERA1_DIR").expect(
+        "ERA1_DIR is not set: run scripts/test.sh, or set ERA1_DIR to a folder holding \
+         mainnet-00000.era1",
+    ))
+    .join("mainnet-00000.era1");
+    let dir = tempfile_dir("relay-era1");
+    let node = start_node(&dir, "wasmi");
+    let (ok, out) = client(
+        &node,
+        &[
+            "relay-eth1",
+            era1.to_str().unwrap(),
+            "--to",
+            "300",
+            "--shard",
+            "2",
+            "--json",
+        ],
+    );
+    assert!(ok, "{out}");
+    let summary = json_of(&out);
+    assert_eq!(summary["blocks"], 300, "{summary}");
+    assert_eq!(summary["head"], 300, "{summary}");
+    assert_eq!(summary["failure"], Value::Null, "{summary}");
+    let ee = summary["ee"].as_u64().unwrap().to_string();
+    let (ok, state) = client(&node, &["state", "--shard", "2", "--ee", &ee]);
+    assert!(
+        ok && state.contains(summary["state"].as_str().unwrap()),
+        "{state}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -611,6 +611,7 @@ mod tests {
     "londonBlock": 12965000, "arrowGlacierBlock": 13773000, "grayGlacierBlock": 15050000,
     "terminalTotalDifficulty": 58750000000000000000000,
     "shanghaiTime": 1681338455, "cancunTime": 1710338135, "pragueTime": 1746612311,
+    "depositContractAddress": "0x00000000219ab540356cBB839Cbe05303d7705Fa",
     "ethash": {{}}
   }},
   "nonce": "0x42", "timestamp": "0x0",

@@ -29,10 +29,12 @@ pub(crate) enum NodeCommand {
     Info(ClientArgs),
     /// Relay an Eth1 chain to a shard: every block's blob (block and witness) as a transaction,
     /// each receipt followed; the EE's state follows the Eth1 head. Without a PATH, the
-    /// project's example chain to EE 0. With a BlockchainTests fixture (a file or a folder),
-    /// each test gets a fresh EVM EE deployed at its genesis state, its blocks are relayed as
-    /// Scout's rules see them (a side-chain block is rejected: one state per EE), and the EE's
-    /// state must end on the fixture's `lastblockhash`.
+    /// project's example chain to EE 0. With BlockchainTests fixtures (files or folders), each
+    /// test gets a fresh EVM EE deployed at its genesis state, its blocks are relayed as Scout's
+    /// rules see them (a side-chain block is rejected: one state per EE), and the EE's state
+    /// must end on the fixture's `lastblockhash`. With era1 archives, the chain's history from
+    /// its genesis: each block's witness served by a state store the relay keeps in memory, a
+    /// fresh EVM EE following it. Example: `evm-ee node relay-eth1 mainnet-00000.era1 --to 500`.
     RelayEth1(RelayArgs),
     /// Run a Scout YAML test on a running node: deploy its execution scripts (with its
     /// libraries) at its pre-states, submit its shard blocks in order on --shard, and compare
@@ -165,11 +167,18 @@ pub(crate) struct LoadArgs {
 
 #[derive(Args, Debug)]
 pub(crate) struct RelayArgs {
-    /// A BlockchainTests fixture file or folder (the example chain without it).
-    path: Option<PathBuf>,
-    /// With a fixture: only tests whose name contains this.
+    /// BlockchainTests fixture files or folders, or era1 archives (the example chain without).
+    paths: Vec<PathBuf>,
+    /// With fixtures: only tests whose file or name contains this.
     #[arg(long)]
     filter: Option<String>,
+    /// With era1 archives: the chain they hold (a name such as mainnet, or a geth genesis
+    /// FILE.json).
+    #[arg(long, default_value = "mainnet")]
+    chain: String,
+    /// With era1 archives: the last block to relay.
+    #[arg(long, value_name = "N")]
+    to: Option<u64>,
     /// The shard whose EE follows the chain.
     #[arg(long, default_value_t = 0)]
     shard: u32,
@@ -200,10 +209,19 @@ pub(crate) fn run(command: &NodeCommand) -> ExitCode {
             request(&args.client, "GET", &path, None).map(print_json)
         }
         NodeCommand::Info(client) => request(client, "GET", "/api/info", None).map(print_json),
-        NodeCommand::RelayEth1(args) => match &args.path {
-            None => relay(args),
-            Some(path) => relay_fixture(args, path),
-        },
+        NodeCommand::RelayEth1(args) => {
+            if args.paths.is_empty() {
+                relay(args)
+            } else if args
+                .paths
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "era1"))
+            {
+                relay_archives(args)
+            } else {
+                relay_fixture(args)
+            }
+        }
         NodeCommand::Load(args) => load(args),
     };
     match result {
@@ -474,8 +492,10 @@ fn run_demo(args: &DemoArgs, data: &std::path::Path) -> Result<ExitCode, String>
          deposit"
     );
     let relay_args = RelayArgs {
-        path: None,
+        paths: Vec::new(),
         filter: None,
+        chain: "mainnet".into(),
+        to: None,
         shard: 0,
         json: false,
         client: ClientArgs { node: url.clone() },
@@ -596,8 +616,8 @@ fn load(args: &LoadArgs) -> Result<ExitCode, String> {
 /// `relay-eth1 FIXTURE`: each BlockchainTests test as the Scout test `--emit-yaml` would write,
 /// run on the node with a fresh EVM EE; passes when every test passes under Scout's rules and
 /// its EE state ends on `lastblockhash`.
-fn relay_fixture(args: &RelayArgs, path: &std::path::Path) -> Result<ExitCode, String> {
-    if !path.exists() {
+fn relay_fixture(args: &RelayArgs) -> Result<ExitCode, String> {
+    if let Some(path) = args.paths.iter().find(|path| !path.exists()) {
         return Err(format!(
             "{} does not exist; get the fixtures with `../shared/ethtests/unpack.sh fixtures`",
             path.display()
@@ -609,7 +629,7 @@ fn relay_fixture(args: &RelayArgs, path: &std::path::Path) -> Result<ExitCode, S
     };
     let found = std::sync::Mutex::new(Vec::new());
     ethtests::blockchain::run_tests(
-        std::slice::from_ref(&path.to_path_buf()),
+        &args.paths,
         &options,
         &|file: &ethtests::FixtureFile, name: &str, test: &Value| {
             let (run, blocks) =
@@ -629,7 +649,7 @@ fn relay_fixture(args: &RelayArgs, path: &std::path::Path) -> Result<ExitCode, S
         .map_err(|_| "a worker panicked".to_string())?;
     found.sort_by(|a, b| a.0.cmp(&b.0));
     if found.is_empty() {
-        return Err(format!("no blockchain test under {}", path.display()));
+        return Err("no blockchain test in the paths given".into());
     }
     let modules = crate::node_load::ScoutModules {
         scripts: vec![ee_module::EE_WASM.to_vec()],
@@ -703,4 +723,129 @@ fn relay_fixture(args: &RelayArgs, path: &std::path::Path) -> Result<ExitCode, S
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `relay-eth1 ARCHIVE.era1...`: the archived chain imported natively over a state store in
+/// memory (seals verified, as `replay` does), each block's blob built with the witness the store
+/// serves and submitted to a fresh EVM EE deployed at the genesis EE state; each batch's
+/// receipts are followed before the next batch, and every block must be accepted with the
+/// block's own EE state.
+fn relay_archives(args: &RelayArgs) -> Result<ExitCode, String> {
+    let definition = chain::chain_by_name(&args.chain).map_err(|e| format!("--chain: {e}"))?;
+    let network = definition.network.ok_or_else(|| {
+        format!(
+            "--chain {}: the project knows this chain's rules but not its genesis state; pass its \
+             genesis.json as --chain FILE.json",
+            definition.name
+        )
+    })?;
+    let archives = crate::replay_cmd::open_archives(&args.paths, !args.json)?;
+    let mut replayer = chain::Replayer::open(
+        chain::MemoryStore::new(),
+        &network,
+        chain::ReplayEngine::Native,
+    )
+    .map_err(|e| e.to_string())?;
+    replayer.keep_inputs(true);
+    let started = Instant::now();
+    let (mut ee, mut blocks, mut ticks, mut state) = (None, 0u64, 0u64, None);
+    let failure = crate::replay_cmd::for_each_archived_batch(
+        &archives,
+        args.to.unwrap_or(u64::MAX),
+        |batch| {
+            let mut submitted = Vec::with_capacity(batch.len());
+            if let Err(error) = replayer.verify_seals(batch) {
+                return Ok(Some(error.to_string()));
+            }
+            for block in batch {
+                match replayer.replay(block) {
+                    Ok(_) => {}
+                    Err(error @ chain::ReplayError::Disagrees { .. }) => {
+                        return Ok(Some(error.to_string()));
+                    }
+                    Err(error) => return Err(error.to_string()),
+                }
+                let input = replayer
+                    .take_input()
+                    .ok_or_else(|| format!("block {}: no EE input was kept", block.number))?;
+                let id = match ee {
+                    Some(id) => id,
+                    None => {
+                        let id = deploy_evm_ee(&args.client, input.pre_state)?;
+                        ee = Some(id);
+                        id
+                    }
+                };
+                let hash = submit_transaction(&args.client, args.shard, id, &input.blob, 0)?;
+                submitted.push((block.number, hash, input.post_state));
+            }
+            for (number, hash, post_state) in submitted {
+                let record = wait_for(&args.client, &hash)?;
+                let receipt = &record["receipt"];
+                let expected = witness::hex::encode(&post_state);
+                if record["accepted"] != true || receipt["outcome"]["post_state"] != expected {
+                    return Ok(Some(format!(
+                        "block {number}: the EE did not accept it with the block's state: {}",
+                        receipt["outcome"]
+                    )));
+                }
+                ticks += receipt["ticks"].as_u64().unwrap_or_default();
+                blocks += 1;
+                state = Some(expected);
+            }
+            if !args.json {
+                eprintln!(
+                    "relayed blocks 1..={} ({ticks} ticks, {:.1} s)",
+                    replayer.head_number(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Ok(None)
+        },
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    let head = replayer.head_number();
+    if args.json {
+        println!(
+            "{}",
+            json!({"chain": args.chain, "blocks": blocks, "head": head, "ticks": ticks,
+                   "ee": ee, "shard": args.shard, "state": state, "seconds": seconds,
+                   "failure": failure})
+        );
+    } else {
+        println!(
+            "relayed {blocks} blocks of {} to EE {} on shard {}: head {head}, EE state {}, \
+             {ticks} ticks, {seconds:.1} s",
+            args.chain,
+            ee.map_or("none".into(), |ee| ee.to_string()),
+            args.shard,
+            state.as_deref().unwrap_or("unchanged"),
+        );
+        if let Some(failure) = &failure {
+            println!("FAIL {failure}");
+        }
+    }
+    Ok(if failure.is_some() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Deploys the EVM EE (the project's module) at `initial_state`; its index.
+fn deploy_evm_ee(client: &ClientArgs, initial_state: [u8; 32]) -> Result<u32, String> {
+    let path = format!(
+        "/api/ees?initial_state={}",
+        witness::hex::encode(&initial_state)
+    );
+    let reply = request(
+        client,
+        "POST",
+        &path,
+        Some(("application/wasm", ee_module::EE_WASM)),
+    )?;
+    reply["ee"]
+        .as_u64()
+        .and_then(|ee| u32::try_from(ee).ok())
+        .ok_or_else(|| format!("the node answered the deployment without an EE: {reply}"))
 }

@@ -149,23 +149,11 @@ fn replay_batch<S: Store>(
     Ok(())
 }
 
-fn run_archives<S: Store>(
-    args: &ReplayArgs,
-    replayer: Result<Replayer<S>, ReplayError>,
-) -> Result<ExitCode, String> {
-    let mut replayer = replayer.map_err(|e| e.to_string())?;
-    let mut emitted: Option<(PathBuf, Vec<serde_json::Value>)> = match &args.emit_witness {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            replayer.keep_inputs(true);
-            Some((dir.clone(), Vec::new()))
-        }
-        None => None,
-    };
-    let started = Instant::now();
-    let resumed_at = replayer.head_number();
+/// Opens era1 archives and checks each one's accumulator (against mainnet's root where the
+/// project knows it), saying so on stderr when `tell`.
+pub(crate) fn open_archives(paths: &[PathBuf], tell: bool) -> Result<Vec<Era1Archive>, String> {
     let mut archives = Vec::new();
-    for path in &args.archives {
+    for path in paths {
         let archive = Era1Archive::open(path).map_err(|e| e.to_string())?;
         let root = archive
             .verify_accumulator()
@@ -175,7 +163,7 @@ fn run_archives<S: Store>(
         } else {
             "self-consistent; no built-in mainnet root for this era"
         };
-        if !args.json {
+        if tell {
             eprintln!(
                 "{}: blocks {}..={}, accumulator {root:?} ({checked})",
                 path.display(),
@@ -185,28 +173,21 @@ fn run_archives<S: Store>(
         }
         archives.push(archive);
     }
-    let first = args.from.unwrap_or(1).max(1);
-    let last = args
-        .to
-        .unwrap_or(u64::MAX)
-        .min(archives.last().map(Era1Archive::last_block).unwrap_or(0));
-    let bar = (!args.no_progress && !args.json && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(last.saturating_sub(resumed_at));
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} blocks {per_sec} {msg} {elapsed} (eta {eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    replayer.validate_from(first);
-    let mut failure = None;
-    'archives: for archive in &archives {
+    Ok(archives)
+}
+
+/// Hands `each` the blocks 1..=`last` of `archives` in batches of [`SEAL_BATCH`], every block
+/// decoded and checked against its archive's receipts. Stops at the first failure, a block whose
+/// receipts do not match its header or what `each` reports (`Ok(Some(reason))`); `Err` is a file
+/// that cannot be read, or `each`'s error.
+pub(crate) fn for_each_archived_batch(
+    archives: &[Era1Archive],
+    last: u64,
+    mut each: impl FnMut(&[ArchivedBlock<'_>]) -> Result<Option<String>, String>,
+) -> Result<Option<String>, String> {
+    for archive in archives {
         let mut blocks = archive.blocks().peekable();
         while blocks.peek().is_some() {
-            // A batch of blocks decoded, checked against the archive's receipts and their seals
-            // verified on all cores, then replayed in order.
             let mut batch = Vec::with_capacity(SEAL_BATCH);
             let mut stop = false;
             for block in blocks.by_ref() {
@@ -219,11 +200,10 @@ fn run_archives<S: Store>(
                     break;
                 }
                 if block.receipts_root().map_err(|e| e.to_string())? != block.header.receipts_root {
-                    failure = Some(format!(
+                    return Ok(Some(format!(
                         "block {}: the archive's receipts do not match its header's receipts root",
                         block.number
-                    ));
-                    break 'archives;
+                    )));
                 }
                 let rlp = block.block_rlp().map_err(|e| e.to_string())?;
                 batch.push((block.number, block.hash(), rlp, block.total_difficulty));
@@ -240,28 +220,62 @@ fn run_archives<S: Store>(
                     total_difficulty: Some(*total_difficulty),
                 })
                 .collect();
-            let emit = emitted
-                .as_mut()
-                .map(|(dir, entries)| (dir.as_path(), args.chain.as_str(), entries));
-            if let Err(error) =
-                replay_batch(&mut replayer, &archived, bar.as_ref(), resumed_at, emit)
-            {
-                match error {
-                    BatchError::Replay(error @ ReplayError::Disagrees { .. }) => {
-                        failure = Some(error.to_string());
-                        break 'archives;
-                    }
-                    BatchError::Replay(other) => return Err(other.to_string()),
-                    BatchError::Emit(message) => {
-                        return Err(format!("--emit-witness: {message}"));
-                    }
-                }
+            if let Some(failure) = each(&archived)? {
+                return Ok(Some(failure));
             }
             if stop {
-                break 'archives;
+                return Ok(None);
             }
         }
     }
+    Ok(None)
+}
+
+fn run_archives<S: Store>(
+    args: &ReplayArgs,
+    replayer: Result<Replayer<S>, ReplayError>,
+) -> Result<ExitCode, String> {
+    let mut replayer = replayer.map_err(|e| e.to_string())?;
+    let mut emitted: Option<(PathBuf, Vec<serde_json::Value>)> = match &args.emit_witness {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            replayer.keep_inputs(true);
+            Some((dir.clone(), Vec::new()))
+        }
+        None => None,
+    };
+    let started = Instant::now();
+    let resumed_at = replayer.head_number();
+    let archives = open_archives(&args.archives, !args.json)?;
+    let first = args.from.unwrap_or(1).max(1);
+    let last = args
+        .to
+        .unwrap_or(u64::MAX)
+        .min(archives.last().map(Era1Archive::last_block).unwrap_or(0));
+    let bar = (!args.no_progress && !args.json && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(last.saturating_sub(resumed_at));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} blocks {per_sec} {msg} {elapsed} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    replayer.validate_from(first);
+    let failure = for_each_archived_batch(&archives, last, |archived| {
+        let emit = emitted
+            .as_mut()
+            .map(|(dir, entries)| (dir.as_path(), args.chain.as_str(), entries));
+        match replay_batch(&mut replayer, archived, bar.as_ref(), resumed_at, emit) {
+            Ok(()) => Ok(None),
+            Err(BatchError::Replay(error @ ReplayError::Disagrees { .. })) => {
+                Ok(Some(error.to_string()))
+            }
+            Err(BatchError::Replay(other)) => Err(other.to_string()),
+            Err(BatchError::Emit(message)) => Err(format!("--emit-witness: {message}")),
+        }
+    })?;
     replayer.flush().map_err(|e| e.to_string())?;
     if let Some((dir, entries)) = emitted {
         let count = entries.len();

@@ -247,6 +247,12 @@ fn bad_requests_get_a_4xx_with_a_message_and_the_node_keeps_serving() {
         ),
         ("/api/ees", r#"{"code": "0x0061736d"}"#, 422, "refused"),
         ("/api/ees", r#"{"code": 5}"#, 400, "not a deployment"),
+        (
+            "/api/ees",
+            r#"{"code": "0x", "libraries": [{"name": "x", "code": "0x00", "extra": 1}]}"#,
+            400,
+            "unknown field",
+        ),
     ];
     for (path, body, status, needle) in cases {
         let (got, reply) = post_json(&server, path, body);
@@ -273,6 +279,27 @@ fn bad_requests_get_a_4xx_with_a_message_and_the_node_keeps_serving() {
         Ok(response) => panic!("accepted a 3 MiB body: {}", response.status()),
     }
     assert_eq!(get(&server, "/api/info").0, 200);
+    // Libraries: more than the host links, or one that is not wasm.
+    let code = witness::hex::encode(&wat::parse_str(EE).unwrap());
+    let many: Vec<Value> = (0..=evm_ee_host::MAX_LIBRARIES)
+        .map(|i| json!({"name": format!("lib{i}"), "code": "0x"}))
+        .collect();
+    let (status, reply) = post_json(
+        &server,
+        "/api/ees",
+        &json!({"code": code, "libraries": many}).to_string(),
+    );
+    assert_eq!(status, 400, "{reply}");
+    assert!(
+        reply["error"].as_str().unwrap().contains("at most"),
+        "{reply}"
+    );
+    let (status, reply) = post_json(
+        &server,
+        "/api/ees",
+        &json!({"code": code, "libraries": [{"name": "numbers", "code": "0x0102"}]}).to_string(),
+    );
+    assert_eq!(status, 422, "{reply}");
     let (status, reply) = call(
         ureq::post(&format!("{}/api/ees", server.url)).set("content-type", "application/wasm"),
         Some(b"not wasm at all"),
