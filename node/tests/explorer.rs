@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use evm_ee_host::{Engine, Limits};
-use node::server::{SlotTiming, serve};
-use node::{GenesisEe, HostLoader, Node, NodeConfig};
+use evm_ee_host::Engine;
+use node::NodeConfig;
 use serde_json::{Value, json};
 
-const EE: &str = include_str!("../../tests/ees/copy.wat");
+mod common;
+use common::{EE, post_json, start_with, wait_included};
 
 fn chromium() -> PathBuf {
     let path = std::env::var_os("CHROMIUM")
@@ -136,71 +136,28 @@ impl Drop for Browser {
     }
 }
 
-fn post(url: &str, body: &str) -> Value {
-    ureq::post(&format!("{url}/api/transactions"))
-        .set("content-type", "application/json")
-        .send_string(body)
-        .unwrap()
-        .into_json()
-        .unwrap()
-}
-
-fn wait_included(url: &str, hash: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let record: Value = ureq::get(&format!("{url}/api/transactions/{hash}"))
-            .call()
-            .unwrap()
-            .into_json()
-            .unwrap();
-        if record["status"] == "included" {
-            return record;
-        }
-        assert!(Instant::now() < deadline, "not included: {record}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 #[test]
 fn the_explorer_page_shows_ees_blocks_and_verdicts_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
-    let loader = Box::new(HostLoader {
-        engines: vec![Engine::Wasmi],
-        limits: Limits::default(),
-    });
-    let genesis = vec![GenesisEe {
-        code: wat::parse_str(EE).unwrap(),
-        initial_state: [0; 32],
-    }];
-    let node = Node::open(
-        &dir.path().join("node"),
-        NodeConfig::default(),
-        loader,
-        genesis,
-    )
-    .unwrap();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            sender.send(listener.local_addr().unwrap()).unwrap();
-            serve(node, listener, SlotTiming::OnDemand).await.unwrap();
-        });
-    });
-    let url = format!("http://{}", receiver.recv().unwrap());
-    let accepted = post(
-        &url,
+    let server = start_with(vec![Engine::Wasmi], NodeConfig::default());
+    let url = server.url.clone();
+    let (_, accepted) = post_json(
+        &server,
+        "/api/transactions",
         &format!(
             r#"{{"shard": 1, "ee": 0, "data": "0x{}"}}"#,
             "ab".repeat(32)
         ),
     );
-    let rejected = post(&url, r#"{"shard": 2, "ee": 0, "data": "0x0102"}"#);
+    let (_, rejected) = post_json(
+        &server,
+        "/api/transactions",
+        r#"{"shard": 2, "ee": 0, "data": "0x0102"}"#,
+    );
     let accepted_hash = accepted["hash"].as_str().unwrap();
     let rejected_hash = rejected["hash"].as_str().unwrap();
-    wait_included(&url, accepted_hash);
-    wait_included(&url, rejected_hash);
+    wait_included(&server, accepted_hash);
+    wait_included(&server, rejected_hash);
 
     let browser = Browser::start(&dir.path().join("profile"));
     browser.open(&format!("{url}/"));
