@@ -176,9 +176,18 @@ async fn produce(shared: Shared, timing: SlotTiming) {
             }
         }
         let made = with_node(&shared, |node| {
-            node.produce_slot()
-                .map(|blocks| slot_event(&blocks))
-                .map_err(ApiError::from)
+            let proposal = node.build_slot().map_err(ApiError::from)?;
+            // The seed's rule made visible: a transaction the engines disagree on is dropped,
+            // and the operator hears of it.
+            for (hash, reason) in &proposal.dropped {
+                eprintln!(
+                    "slot {}: dropped transaction {hash}: {reason}",
+                    proposal.blocks.beacon.slot
+                );
+            }
+            let event = slot_event(&proposal.blocks);
+            node.commit_slot(proposal).map_err(ApiError::from)?;
+            Ok(event)
         })
         .await;
         match made {

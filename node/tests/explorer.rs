@@ -70,7 +70,7 @@ impl Browser {
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                      "--no-first-run", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                     "--window-size=1280,900",
+                     "--window-size=1280,1500",
                      format!("--user-data-dir={}", profile.display())]}}}});
         let reply: Value = ureq::post(&format!("{url}/session"))
             .timeout(Duration::from_secs(60))
@@ -162,18 +162,20 @@ fn the_explorer_page_shows_ees_blocks_and_verdicts_in_chromium() {
     let browser = Browser::start(&dir.path().join("profile"));
     browser.open(&format!("{url}/"));
     // The page is done when it says it is live and both transactions are in its table.
+    let short = |hash: &str| format!("{}…{}", &hash[..10], &hash[hash.len() - 6..]);
     let deadline = Instant::now() + Duration::from_secs(60);
     let dom = loop {
         let dom = browser.script("return document.documentElement.outerHTML;");
         let dom = dom.as_str().unwrap_or_default().to_string();
-        if dom.contains("live · slot") && dom.matches("<tr><td>").count() >= 2 {
+        if dom.contains("live · slot")
+            && dom.contains(&short(accepted_hash))
+            && dom.contains(&short(rejected_hash))
+        {
             break dom;
         }
         assert!(Instant::now() < deadline, "the page did not fill in: {dom}");
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert!(dom.contains("live · slot"), "the page did not load: {dom}");
-    let short = |hash: &str| format!("{}…{}", &hash[..10], &hash[hash.len() - 6..]);
     // The EE table lists EE 0 by its code hash.
     let code_hash =
         witness::hex::encode(witness::keccak256(&wat::parse_str(EE).unwrap()).as_bytes());
@@ -188,6 +190,26 @@ fn the_explorer_page_shows_ees_blocks_and_verdicts_in_chromium() {
             dom[at..row_end].contains(verdict),
             "{hash} should show {verdict:?}: {}",
             &dom[at..row_end]
+        );
+    }
+    // The beacon block of the slot that included it, and its shard block, are listed.
+    let record = wait_included(&server, accepted_hash);
+    let (_, block) = common::get(
+        &server,
+        &format!("/api/shards/1/blocks/{}", record["number"]),
+    );
+    let (_, beacon) = common::get(
+        &server,
+        &format!("/api/beacon/blocks/{}", block["header"]["slot"]),
+    );
+    for (what, hash) in [
+        ("shard block", &block["hash"]),
+        ("beacon block", &beacon["hash"]),
+    ] {
+        let hash = hash.as_str().unwrap();
+        assert!(
+            dom.contains(&short(hash)),
+            "{what} {hash} not listed: {dom}"
         );
     }
     // Shard 1's EE state is the accepted transaction's data.
