@@ -721,3 +721,81 @@ fn scouts_own_yaml_tests_pass_unchanged() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("post-state MISMATCH"));
     std::fs::remove_dir_all(scratch).ok();
 }
+
+/// A run in which nothing matched is an error (exit 2) that says what matched nothing; a test of
+/// another suite is named with the subcommand that runs it (exit 2 when that is every failure).
+#[test]
+fn nothing_to_run_and_the_wrong_suite_are_usage_errors() {
+    let example = fixtures().join("ethereum-tests/GeneralStateTests/stExample");
+    let output = evm_ee(&[
+        "ethtests",
+        "state",
+        "--filter",
+        "no-such-test",
+        example.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nothing to run") && stderr.contains("--filter \"no-such-test\""),
+        "{stderr}"
+    );
+    let output = evm_ee(&[
+        "ethtests",
+        "state",
+        "--fork",
+        "Frontier",
+        example.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--fork Frontier"));
+
+    let state_test = example.join("add11.json");
+    let output = evm_ee(&["ethtests", "blockchain", state_test.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains(
+            "a GeneralStateTests test, not a BlockchainTests one; run it with `evm-ee ethtests state`"
+        ),
+        "{output:?}"
+    );
+    let blockchain_tests = fixtures().join("ethereum-tests/BlockchainTests/ValidBlocks/bcExample");
+    let output = evm_ee(&[
+        "ethtests",
+        "state",
+        "--json",
+        blockchain_tests.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let report = json_report(&output);
+    assert!(
+        report["failures"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("run it with `evm-ee ethtests blockchain`"),
+        "{report}"
+    );
+}
+
+/// `--version` names the engines built in; completion scripts and man pages are generated.
+#[test]
+fn version_completions_and_man_pages() {
+    let output = evm_ee(&["--version"]);
+    let version = String::from_utf8_lossy(&output.stdout);
+    assert!(version.contains("engines: native, wasmi"), "{version}");
+    assert_eq!(
+        version.contains("wasmtime)"),
+        cfg!(feature = "wasmtime"),
+        "{version}"
+    );
+    let output = evm_ee(&["completions", "bash"]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("complete -F _evm__ee"));
+    let dir = scratch_dir("man");
+    let output = evm_ee(&["man", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    let page = std::fs::read_to_string(dir.join("evm-ee-ethtests-state.1")).unwrap();
+    assert!(page.contains(".TH evm-ee-ethtests-state"), "{page}");
+    assert!(dir.join("evm-ee-node-relay-eth1.1").exists());
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -29,11 +29,24 @@ use evm_core::SpecId;
 /// An Ethereum execution environment toolkit: run the ethereum/tests conformance suites against
 /// evm-core, the Frontier..Cancun state transition built on the rust-ethereum `evm` interpreter.
 #[derive(Parser, Debug)]
-#[command(name = "evm-ee", version, about, long_about = None)]
+#[command(name = "evm-ee", version = VERSION, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
+
+/// `--version`: the version and the engines this build runs blocks in.
+const VERSION: &str = if cfg!(feature = "wasmtime") {
+    concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (engines: native, wasmi, wasmtime)"
+    )
+} else {
+    concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (engines: native, wasmi; wasmtime not built in, see --features wasmtime)"
+    )
+};
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -76,6 +89,18 @@ enum Command {
     /// `load` talk to a running one. The API is in docs/node-api.md.
     #[command(subcommand)]
     Node(node_cmd::NodeCommand),
+    /// Print a shell completion script. Example: `evm-ee completions bash >
+    /// ~/.local/share/bash-completion/completions/evm-ee`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages: `evm-ee.1` and one per subcommand (`evm-ee-node.1`, ...) into DIR.
+    /// Example: `evm-ee man target/man && man -l target/man/evm-ee.1`.
+    Man {
+        /// The folder the pages go to (created if missing).
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -252,7 +277,49 @@ fn main() -> ExitCode {
         Command::Example(args) => example_cmd::run(&args),
         Command::Node(command) => node_cmd::run(&command),
         Command::Demo(args) => node_cmd::demo(&args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            // Into memory first: clap_complete panics on a write error, and a closed pipe
+            // (`| head`) is not one worth a panic.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "evm-ee", &mut script);
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+            ExitCode::SUCCESS
+        }
+        Command::Man { dir } => match write_man_pages(&dir) {
+            Ok(count) => {
+                eprintln!("wrote {count} man pages to {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {}: {error}", dir.display());
+                ExitCode::from(2)
+            }
+        },
     }
+}
+
+/// `evm-ee.1` and a page per subcommand, at every depth (`evm-ee-ethtests-state.1`), into `dir`.
+fn write_man_pages(dir: &std::path::Path) -> std::io::Result<usize> {
+    fn write(
+        dir: &std::path::Path,
+        command: clap::Command,
+        name: String,
+    ) -> std::io::Result<usize> {
+        let command = command.name(name.clone());
+        let mut page = Vec::new();
+        clap_mangen::Man::new(command.clone()).render(&mut page)?;
+        std::fs::write(dir.join(format!("{name}.1")), page)?;
+        let mut count = 1;
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            count += write(dir, sub.clone(), format!("{name}-{}", sub.get_name()))?;
+        }
+        Ok(count)
+    }
+    std::fs::create_dir_all(dir)?;
+    let mut command = <Cli as clap::CommandFactory>::command();
+    command.build();
+    write(dir, command, "evm-ee".into())
 }
 
 /// The host limits a run asks for: the defaults with `--max-ticks` and `--max-memory` applied.
@@ -431,10 +498,40 @@ fn run_suite(suite: Suite) -> ExitCode {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    if report.total == 0 {
+        // Nothing ran: a passing report over nothing would hide a typo in a path or a filter.
+        let mut why = Vec::new();
+        if let Some(filter) = &args.filter {
+            why.push(format!("--filter {filter:?}"));
+        }
+        if let Some(fork) = args.fork {
+            why.push(format!("--fork {fork:?}"));
+        }
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "error: nothing to run: no {} case under {}{}",
+            report.suite,
+            paths.join(", "),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" matches {}", why.join(" and "))
+            }
+        );
+        return ExitCode::from(2);
+    }
     if args.json {
         println!("{}", report.to_json());
     } else {
         println!("{report}");
+    }
+    if report.failed > 0 && report.wrong_suite_failures() == report.failed {
+        // Every failure is a test of another suite: a usage error, not a failing client.
+        eprintln!(
+            "error: these are not {} tests (see each failure for the subcommand that runs them)",
+            report.suite
+        );
+        return ExitCode::from(2);
     }
     if report.is_success() {
         ExitCode::SUCCESS

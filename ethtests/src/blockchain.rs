@@ -142,7 +142,10 @@ where
     selected
         .par_iter()
         .map(|(name, test, network)| {
-            let run = run_one(file, name, test);
+            let run = match crate::kind::check(test, crate::kind::FixtureKind::Blockchain) {
+                Some(reason) => TestRun::finished(Outcome::Failed(reason), Vec::new()),
+                None => run_one(file, name, test),
+            };
             (
                 CaseResult {
                     file: file.display.clone(),

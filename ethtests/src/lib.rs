@@ -10,6 +10,7 @@ pub mod blockchain;
 pub mod difficulty;
 pub mod files;
 pub mod json;
+pub mod kind;
 pub mod pow;
 pub mod report;
 pub mod rlp_tests;

@@ -161,6 +161,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// Failures of tests given to the wrong suite ([`crate::kind::wrong_suite`]).
+    pub fn wrong_suite_failures(&self) -> usize {
+        self.failures
+            .iter()
+            .filter(|failure| failure.reason.starts_with(crate::kind::WRONG_SUITE))
+            .count()
+    }
+
     /// Builds the report from case results in any order; the output is sorted so that two runs
     /// of the same fixtures print the same report whatever the thread schedule was.
     pub fn from_results(suite: &str, mut results: Vec<CaseResult>) -> Report {

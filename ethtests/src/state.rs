@@ -47,6 +47,19 @@ pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<(CaseResult, Op
         if !options.matches(&file.display, name) {
             continue;
         }
+        if let Some(reason) = crate::kind::check(test, crate::kind::FixtureKind::State) {
+            results.push((
+                CaseResult {
+                    file: file.display.clone(),
+                    test: name.clone(),
+                    fork: "-".into(),
+                    index: String::new(),
+                    outcome: Outcome::Failed(reason),
+                },
+                None,
+            ));
+            continue;
+        }
         let cases = match expand_cases(test, options) {
             Ok(cases) => cases,
             Err(error) => {

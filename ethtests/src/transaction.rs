@@ -47,6 +47,10 @@ fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<CaseResult> {
             index: String::new(),
             outcome,
         };
+        if let Some(reason) = crate::kind::check(body, crate::kind::FixtureKind::Transaction) {
+            results.push(case("-", Outcome::Failed(reason)));
+            continue;
+        }
         let Some(forks) = body.get("result").and_then(Value::as_object) else {
             results.push(case(
                 "",
