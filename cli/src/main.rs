@@ -483,12 +483,13 @@ fn run_suite(suite: Suite) -> ExitCode {
         eprintln!("error: --stateless applies to the native engine (the EE is stateless anyway)");
         return ExitCode::from(2);
     }
+    let started = std::time::Instant::now();
     let result = if matches!(suite, Suite::Blockchain(_)) {
         run_blockchain(args, &options)
     } else {
         runner(&args.paths, &options).map_err(|e| e.to_string())
     };
-    let report = match result {
+    let mut report = match result {
         Ok(report) => report,
         Err(error) => {
             eprintln!("error: {error}");
@@ -498,6 +499,7 @@ fn run_suite(suite: Suite) -> ExitCode {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    report.elapsed_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
     if report.total == 0 {
         // Nothing ran: a passing report over nothing would hide a typo in a path or a filter.
         let mut why = Vec::new();

@@ -158,6 +158,9 @@ pub struct Report {
     /// omitted when empty).
     #[serde(rename = "tests", skip_serializing_if = "Vec::is_empty")]
     pub block_logs: Vec<TestLog>,
+    /// Wall time of the run in milliseconds, when the caller timed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
 }
 
 impl Report {
@@ -187,6 +190,7 @@ impl Report {
             witness_sizes: None,
             ee: None,
             block_logs: Vec::new(),
+            elapsed_ms: None,
         };
         for result in results {
             let counts = report.forks.entry(result.fork.clone()).or_default();
@@ -251,7 +255,9 @@ impl fmt::Display for Report {
             "{:<20} {:>9} {:>9} {:>9}",
             "fork", "passed", "failed", "skipped"
         )?;
-        for (fork, counts) in &self.forks {
+        let mut forks: Vec<(&String, &ForkCounts)> = self.forks.iter().collect();
+        forks.sort_by_key(|(fork, _)| fork_order(fork));
+        for (fork, counts) in forks {
             writeln!(
                 f,
                 "{:<20} {:>9} {:>9} {:>9}",
@@ -294,13 +300,62 @@ impl fmt::Display for Report {
             f,
             "{}: {} passed, {} failed, {} skipped",
             self.suite, self.passed, self.failed, self.skipped
-        )
+        )?;
+        if let Some(ms) = self.elapsed_ms {
+            let seconds = ms as f64 / 1000.0;
+            write!(
+                f,
+                " in {seconds:.1} s ({:.0} cases/s)",
+                // A run under a millisecond counts as one.
+                self.total as f64 / seconds.max(0.001)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a fixture's fork name sorts in the table: forks in the order they activated
+/// (`SpecId::ALL`), a transition (`BerlinToLondonAt5`) right after the fork it starts from,
+/// anything else last, by name.
+fn fork_order(name: &str) -> (usize, u8, &str) {
+    let position = |fork: &str| {
+        evm_core::SpecId::from_name(fork)
+            .and_then(|spec| evm_core::SpecId::ALL.iter().position(|s| *s == spec))
+    };
+    if let Some(index) = position(name) {
+        return (index, 0, name);
+    }
+    match name.split_once("To").and_then(|(from, _)| position(from)) {
+        Some(index) => (index, 1, name),
+        None => (usize::MAX, 2, name),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forks_are_listed_in_activation_order_with_transitions_after_their_start() {
+        let mut names = vec![
+            "Shanghai",
+            "BerlinToLondonAt5",
+            "Frontier",
+            "Berlin",
+            "Unknown",
+        ];
+        names.sort_by_key(|name| fork_order(name));
+        assert_eq!(
+            names,
+            [
+                "Frontier",
+                "Berlin",
+                "BerlinToLondonAt5",
+                "Shanghai",
+                "Unknown"
+            ]
+        );
+    }
 
     fn case(fork: &str, outcome: Outcome) -> CaseResult {
         CaseResult {
