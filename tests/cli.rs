@@ -799,3 +799,71 @@ fn version_completions_and_man_pages() {
     assert!(dir.join("evm-ee-node-relay-eth1.1").exists());
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// One case at a time: `--fork` repeated or as a range in fork order, `--index d0g0v0` (or
+/// `--data/--gas/--value`) for state tests, `--run REGEX` on test names, as geth's tools take
+/// them.
+#[test]
+fn cases_are_selected_by_fork_range_index_and_regex() {
+    let legacy = fixtures().join("legacy-tests/Constantinople/GeneralStateTests/stExample");
+    let run = |extra: &[&str], path: &Path| {
+        let mut args = vec!["ethtests", "state", "--json"];
+        args.extend_from_slice(extra);
+        args.push(path.to_str().unwrap());
+        let output = evm_ee(&args);
+        assert!(output.status.success(), "{extra:?}: {output:?}");
+        json_report(&output)
+    };
+    let range = run(
+        &["--fork", "Homestead..Byzantium"],
+        &legacy.join("add11.json"),
+    );
+    let forks: Vec<&String> = range["forks"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        forks,
+        ["Byzantium", "EIP150", "EIP158", "Homestead"],
+        "{range}"
+    );
+    let two = run(
+        &["--fork", "Frontier", "--fork", "Constantinople"],
+        &legacy.join("add11.json"),
+    );
+    assert_eq!(two["total"], 2, "{two}");
+
+    let example = fixtures().join("ethereum-tests/GeneralStateTests/stExample");
+    let all = run(&[], &example);
+    let first = run(&["--index", "d0g0v0"], &example);
+    let by_parts = run(&["--data", "0", "--gas", "0", "--value", "0"], &example);
+    assert!(first["total"].as_u64().unwrap() < all["total"].as_u64().unwrap());
+    assert_eq!(first["total"], by_parts["total"]);
+    let one = run(&["--run", "^add11$"], &example);
+    assert_eq!(one["total"], 1, "{one}");
+
+    for (args, needle) in [
+        (
+            &["--fork", "Cancun..Berlin"][..],
+            "a range goes in fork order",
+        ),
+        (&["--index", "x1"][..], "not a case index"),
+        (&["--run", "("][..], "regex parse error"),
+    ] {
+        let mut all_args = vec!["ethtests", "state"];
+        all_args.extend_from_slice(args);
+        all_args.push(example.to_str().unwrap());
+        let output = evm_ee(&all_args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains(needle),
+            "{output:?}"
+        );
+    }
+    let blockchain = fixtures().join("ethereum-tests/BlockchainTests/ValidBlocks/bcExample");
+    let output = evm_ee(&[
+        "ethtests",
+        "blockchain",
+        "--index",
+        "d0",
+        blockchain.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -154,13 +154,30 @@ struct SuiteArgs {
     /// Fixture files or folders (searched recursively for .json files).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Only run this fork (fixture names such as Cancun, EIP150, ConstantinopleFix, or aliases
-    /// such as Petersburg, Merge).
-    #[arg(long, value_parser = parse_fork)]
-    fork: Option<SpecId>,
+    /// Only run these forks: a fixture name such as Cancun, EIP150, ConstantinopleFix, an alias
+    /// such as Petersburg or Merge, or a range in fork order such as Berlin..Cancun; repeat it
+    /// for several.
+    #[arg(long = "fork", value_name = "FORK", value_parser = parse_forks)]
+    forks: Vec<ForkSelection>,
     /// Only run cases whose file path or test name contains this text.
     #[arg(long)]
     filter: Option<String>,
+    /// Only run tests whose name matches this regular expression, as geth's `--run`.
+    #[arg(long, value_name = "REGEX", value_parser = parse_regex)]
+    run: Option<regex::Regex>,
+    /// State suite: only the case with these indexes into the transaction's data, gas and
+    /// value lists, as failures name them (d0g0v0; parts may be left out: d1, g0v2).
+    #[arg(long, value_name = "dNgNvN", value_parser = ethtests::CaseIndex::parse)]
+    index: Option<ethtests::CaseIndex>,
+    /// State suite: only cases with this data index.
+    #[arg(long, value_name = "N")]
+    data: Option<usize>,
+    /// State suite: only cases with this gas index.
+    #[arg(long, value_name = "N")]
+    gas: Option<usize>,
+    /// State suite: only cases with this value index.
+    #[arg(long, value_name = "N")]
+    value: Option<usize>,
     /// Print one JSON object with the counts and every failure instead of the table.
     #[arg(long)]
     json: bool,
@@ -250,6 +267,37 @@ fn parse_fork(name: &str) -> Result<SpecId, String> {
         let known: Vec<&str> = SpecId::ALL.iter().map(|s| s.fixture_name()).collect();
         format!("unknown fork {name:?}; known forks: {}", known.join(", "))
     })
+}
+
+/// The forks one `--fork` names: one, or a range in fork order.
+#[derive(Clone, Debug)]
+struct ForkSelection(Vec<SpecId>);
+
+fn parse_forks(text: &str) -> Result<ForkSelection, String> {
+    let Some((first, last)) = text.split_once("..") else {
+        return parse_fork(text).map(|fork| ForkSelection(vec![fork]));
+    };
+    let (first, last) = (parse_fork(first)?, parse_fork(last)?);
+    if first > last {
+        return Err(format!(
+            "{text:?}: {first:?} comes after {last:?}; a range goes in fork order"
+        ));
+    }
+    Ok(ForkSelection(
+        SpecId::ALL
+            .iter()
+            .copied()
+            .filter(|fork| (first..=last).contains(fork))
+            .collect(),
+    ))
+}
+
+fn parse_regex(text: &str) -> Result<regex::Regex, String> {
+    // The size limit keeps a pathological expression from taking the machine's memory.
+    regex::RegexBuilder::new(text)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 /// An indicatif bar fed by the runners.
@@ -452,9 +500,23 @@ fn run_suite(suite: Suite) -> ExitCode {
         );
         bar
     });
+    let mut case_index = args.index.unwrap_or_default();
+    case_index.data = args.data.or(case_index.data);
+    case_index.gas = args.gas.or(case_index.gas);
+    case_index.value = args.value.or(case_index.value);
+    if case_index != ethtests::CaseIndex::default() && !matches!(suite, Suite::State(_)) {
+        eprintln!("error: --index, --data, --gas and --value apply to the state suite only");
+        return ExitCode::from(2);
+    }
     let options = RunOptions {
-        fork: args.fork,
+        forks: args
+            .forks
+            .iter()
+            .flat_map(|s| s.0.iter().copied())
+            .collect(),
         filter: args.filter.clone(),
+        run: args.run.clone(),
+        case_index,
         stateless: args.stateless,
         verbose: args.verbose,
         progress: bar
@@ -506,8 +568,15 @@ fn run_suite(suite: Suite) -> ExitCode {
         if let Some(filter) = &args.filter {
             why.push(format!("--filter {filter:?}"));
         }
-        if let Some(fork) = args.fork {
-            why.push(format!("--fork {fork:?}"));
+        for selection in &args.forks {
+            let names: Vec<String> = selection.0.iter().map(|f| format!("{f:?}")).collect();
+            why.push(format!("--fork {}", names.join(",")));
+        }
+        if let Some(run) = &args.run {
+            why.push(format!("--run {:?}", run.as_str()));
+        }
+        if case_index != ethtests::CaseIndex::default() {
+            why.push(format!("the index {case_index:?}"));
         }
         let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
         eprintln!(

@@ -137,7 +137,7 @@ where
             let network = json_network(test);
             (name, test, network)
         })
-        .filter(|(_, _, network)| fork_selected(network, options.fork))
+        .filter(|(_, _, network)| fork_selected(network, options))
         .collect();
     selected
         .par_iter()
@@ -168,12 +168,12 @@ fn json_network(test: &Value) -> String {
 
 /// Whether a test of `network` runs under `--fork`: a plain fork name must match; a transition
 /// network (`BerlinToLondonAt5`) runs when either side matches.
-fn fork_selected(network: &str, wanted: Option<SpecId>) -> bool {
-    let Some(wanted) = wanted else {
+fn fork_selected(network: &str, options: &RunOptions) -> bool {
+    if options.forks.is_empty() {
         return true;
-    };
+    }
     if let Some(spec) = SpecId::from_name(network) {
-        return spec == wanted;
+        return options.wants_fork(Some(spec));
     }
     let Some((from, to)) = network.split_once("To") else {
         return false;
@@ -181,7 +181,7 @@ fn fork_selected(network: &str, wanted: Option<SpecId>) -> bool {
     let to = to.split_once("At").map_or(to, |(to, _)| to);
     [from, to]
         .iter()
-        .any(|name| SpecId::from_name(name) == Some(wanted))
+        .any(|name| SpecId::from_name(name).is_some_and(|spec| options.wants_fork(Some(spec))))
 }
 
 /// One test's outcome and what happened to each block (the rejection reasons of the blocks the
@@ -489,14 +489,25 @@ mod tests {
 
     #[test]
     fn transition_networks_match_either_fork() {
-        assert!(fork_selected("BerlinToLondonAt5", Some(SpecId::London)));
-        assert!(fork_selected("BerlinToLondonAt5", Some(SpecId::Berlin)));
-        assert!(!fork_selected("BerlinToLondonAt5", Some(SpecId::Cancun)));
+        let only = |forks: &[SpecId]| RunOptions {
+            forks: forks.to_vec(),
+            ..RunOptions::default()
+        };
+        assert!(fork_selected("BerlinToLondonAt5", &only(&[SpecId::London])));
+        assert!(fork_selected("BerlinToLondonAt5", &only(&[SpecId::Berlin])));
+        assert!(!fork_selected(
+            "BerlinToLondonAt5",
+            &only(&[SpecId::Cancun])
+        ));
         assert!(fork_selected(
             "ArrowGlacierToParisAtDiffC0000",
-            Some(SpecId::Paris)
+            &only(&[SpecId::Paris])
         ));
-        assert!(fork_selected("Cancun", None));
-        assert!(!fork_selected("Cancun", Some(SpecId::Shanghai)));
+        assert!(fork_selected("Cancun", &only(&[])));
+        assert!(!fork_selected("Cancun", &only(&[SpecId::Shanghai])));
+        assert!(fork_selected(
+            "Cancun",
+            &only(&[SpecId::Shanghai, SpecId::Cancun])
+        ));
     }
 }

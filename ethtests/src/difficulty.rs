@@ -48,8 +48,8 @@ pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<CaseResult> {
         };
         for (fork, cases) in forks.iter().filter(|(key, _)| *key != "_info") {
             let chain = ChainSpec::from_test_network(fork);
-            if let (Some(wanted), Some(chain)) = (options.fork, &chain)
-                && chain.forks.last().map(|(spec, _)| *spec) != Some(wanted)
+            if let Some(chain) = &chain
+                && !options.wants_fork(chain.forks.last().map(|(spec, _)| *spec))
             {
                 continue;
             }

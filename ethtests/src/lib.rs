@@ -36,10 +36,15 @@ pub trait Progress: Send + Sync {
 /// What every runner takes besides the fixture paths.
 #[derive(Clone, Default)]
 pub struct RunOptions {
-    /// Only run cases of this fork (a fixture name or alias, see `SpecId::from_name`).
-    pub fork: Option<evm_core::SpecId>,
+    /// Only run cases of these forks (fixture names or aliases, see `SpecId::from_name`); all
+    /// forks when empty.
+    pub forks: Vec<evm_core::SpecId>,
     /// Only run cases whose file or test name contains this substring.
     pub filter: Option<String>,
+    /// Only run tests whose name matches this regular expression (geth's `--run`).
+    pub run: Option<regex::Regex>,
+    /// State tests: only the cases with these transaction indexes (`d0g0v0`).
+    pub case_index: CaseIndex,
     /// State tests: execute over a generated witness instead of the full state (see
     /// `state::run`).
     pub stateless: bool,
@@ -53,8 +58,10 @@ pub struct RunOptions {
 impl std::fmt::Debug for RunOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RunOptions")
-            .field("fork", &self.fork)
+            .field("forks", &self.forks)
             .field("filter", &self.filter)
+            .field("run", &self.run.as_ref().map(regex::Regex::as_str))
+            .field("case_index", &self.case_index)
             .field("stateless", &self.stateless)
             .field("verbose", &self.verbose)
             .field("progress", &self.progress.is_some())
@@ -77,10 +84,66 @@ impl RunOptions {
         }
     }
 
-    /// Whether a case of this file and test passes the `--filter` substring.
+    /// Whether a case of this file and test passes the `--filter` substring and the `--run`
+    /// expression.
     pub fn matches(&self, file: &str, test: &str) -> bool {
         self.filter
             .as_deref()
             .is_none_or(|needle| file.contains(needle) || test.contains(needle))
+            && self.run.as_ref().is_none_or(|run| run.is_match(test))
+    }
+
+    /// Whether cases of `fork` (`None`: a fork evm-ee does not know) run: every fork when no
+    /// fork was asked for, else only the ones asked for.
+    pub fn wants_fork(&self, fork: Option<evm_core::SpecId>) -> bool {
+        self.forks.is_empty() || fork.is_some_and(|fork| self.forks.contains(&fork))
+    }
+}
+
+/// A state test case's indexes into its transaction's `data`, `gasLimit` and `value` lists, as
+/// fixtures name them (`d0g0v0`); a part left out matches every index.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaseIndex {
+    /// The `data` index.
+    pub data: Option<usize>,
+    /// The `gasLimit` index.
+    pub gas: Option<usize>,
+    /// The `value` index.
+    pub value: Option<usize>,
+}
+
+impl CaseIndex {
+    /// Reads `d0g0v0`, or any of its parts in that order (`d1`, `g0v2`).
+    pub fn parse(text: &str) -> Result<CaseIndex, String> {
+        let mut index = CaseIndex::default();
+        let mut rest = text;
+        for (letter, slot) in [
+            ('d', &mut index.data),
+            ('g', &mut index.gas),
+            ('v', &mut index.value),
+        ] {
+            if let Some(after) = rest.strip_prefix(letter) {
+                let digits =
+                    after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                *slot =
+                    Some(after[..digits].parse().map_err(|_| {
+                        format!("{text:?}: `{letter}` needs a number, as in d0g0v0")
+                    })?);
+                rest = &after[digits..];
+            }
+        }
+        if !rest.is_empty() || index == CaseIndex::default() {
+            return Err(format!(
+                "{text:?} is not a case index: d<data>g<gas>v<value>, as in d0g0v0 (parts may be left out)"
+            ));
+        }
+        Ok(index)
+    }
+
+    /// Whether the case with these indexes is selected.
+    pub fn selects(&self, data: usize, gas: usize, value: usize) -> bool {
+        self.data.is_none_or(|d| d == data)
+            && self.gas.is_none_or(|g| g == gas)
+            && self.value.is_none_or(|v| v == value)
     }
 }

@@ -136,12 +136,7 @@ fn expand_cases<'a>(test: &'a Value, options: &RunOptions) -> Result<Vec<Case<'a
     let mut cases = Vec::new();
     for (fork_name, entries) in posts {
         let spec = SpecId::from_name(fork_name);
-        if let (Some(wanted), Some(spec)) = (options.fork, spec)
-            && wanted != spec
-        {
-            continue;
-        }
-        if options.fork.is_some() && spec.is_none() {
+        if !options.wants_fork(spec) {
             continue;
         }
         for entry in entries.as_array().into_iter().flatten() {
@@ -158,6 +153,9 @@ fn expand_cases<'a>(test: &'a Value, options: &RunOptions) -> Result<Vec<Case<'a
                     })
             };
             let (data, gas, value) = (index("data")?, index("gas")?, index("value")?);
+            if !options.case_index.selects(data, gas, value) {
+                continue;
+            }
             cases.push(Case {
                 fork_name: fork_name.clone(),
                 spec,

@@ -63,9 +63,7 @@ fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<CaseResult> {
             .map_err(|e| e.to_string());
         for (fork, expected) in forks {
             let spec = SpecId::from_name(fork);
-            if let Some(wanted) = options.fork
-                && spec != Some(wanted)
-            {
+            if !options.wants_fork(spec) {
                 continue;
             }
             let outcome = match (spec, &txbytes) {
@@ -232,7 +230,7 @@ mod tests {
         let dir = temp_dir("filter");
         std::fs::write(dir.join("t.json"), FIXTURE).unwrap();
         let options = RunOptions {
-            fork: Some(SpecId::Frontier),
+            forks: vec![SpecId::Frontier],
             filter: Some("Prefixed".into()),
             ..RunOptions::default()
         };
