@@ -867,3 +867,48 @@ fn cases_are_selected_by_fork_range_index_and_regex() {
     ]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// `--fail-fast` stops starting files after the first failure (one thread, so the order is the
+/// files' order), and says so.
+#[test]
+fn fail_fast_stops_after_the_first_failure() {
+    let source = fixtures().join("ethereum-tests/GeneralStateTests/stExample");
+    let dir = scratch_dir("fail-fast");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&source)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for file in &files {
+        std::fs::copy(file, dir.join(file.file_name().unwrap())).unwrap();
+    }
+    // The first file in sorted order expects a wrong root in every case.
+    let first = dir.join(files[0].file_name().unwrap());
+    let mut test: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    for case in test.as_object_mut().unwrap().values_mut() {
+        for posts in case["post"].as_object_mut().unwrap().values_mut() {
+            for post in posts.as_array_mut().unwrap() {
+                post["hash"] = format!("0x{}", "11".repeat(32)).into();
+            }
+        }
+    }
+    std::fs::write(&first, test.to_string()).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["ethtests", "state", "--json", "--threads", "1"];
+        args.extend_from_slice(extra);
+        args.push(dir.to_str().unwrap());
+        evm_ee(&args)
+    };
+    let all = run(&[]);
+    let stopped = run(&["--fail-fast"]);
+    assert_eq!(stopped.status.code(), Some(1));
+    let (all, stopped_report) = (json_report(&all), json_report(&stopped));
+    assert!(stopped_report["failed"].as_u64().unwrap() > 0);
+    assert!(
+        stopped_report["total"].as_u64().unwrap() < all["total"].as_u64().unwrap(),
+        "{stopped_report}"
+    );
+    assert!(String::from_utf8_lossy(&stopped.stderr).contains("--fail-fast: stopped"));
+    std::fs::remove_dir_all(dir).ok();
+}

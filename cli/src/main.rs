@@ -222,6 +222,9 @@ struct SuiteArgs {
     /// Worker threads (default: one per core; at most four per core).
     #[arg(long, value_parser = parse_threads)]
     threads: Option<usize>,
+    /// Stop starting fixture files after the first failed case (files already running finish).
+    #[arg(long)]
+    fail_fast: bool,
 }
 
 /// `--threads` at most this many times the cores: the runners are CPU-bound, so threads beyond
@@ -519,9 +522,11 @@ fn run_suite(suite: Suite) -> ExitCode {
         case_index,
         stateless: args.stateless,
         verbose: args.verbose,
+        fail_fast: args.fail_fast,
         progress: bar
             .clone()
             .map(|bar| Arc::new(Bar(bar)) as Arc<dyn Progress>),
+        ..RunOptions::default()
     };
     let blockchain_only = [
         (args.engine != "native", "--engine"),
@@ -595,6 +600,11 @@ fn run_suite(suite: Suite) -> ExitCode {
         println!("{}", report.to_json());
     } else {
         println!("{report}");
+    }
+    if options.stopped_early() {
+        eprintln!(
+            "--fail-fast: stopped after the first failure; files not yet started were not run"
+        );
     }
     if report.failed > 0 && report.wrong_suite_failures() == report.failed {
         // Every failure is a test of another suite: a usage error, not a failing client.

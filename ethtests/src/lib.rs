@@ -53,6 +53,24 @@ pub struct RunOptions {
     pub verbose: bool,
     /// Progress reporting (none by default).
     pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// Stop starting files after the first failed case (`--fail-fast`).
+    pub fail_fast: bool,
+    /// Raised when a failure stops the run early (leave it at its default).
+    pub stop: StopFlag,
+}
+
+/// The flag [`RunOptions::fail_fast`] raises, shared by the run's threads.
+#[derive(Clone, Debug, Default)]
+pub struct StopFlag(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl StopFlag {
+    pub(crate) fn raise(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn is_raised(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -65,6 +83,7 @@ impl std::fmt::Debug for RunOptions {
             .field("stateless", &self.stateless)
             .field("verbose", &self.verbose)
             .field("progress", &self.progress.is_some())
+            .field("fail_fast", &self.fail_fast)
             .finish()
     }
 }
@@ -82,6 +101,11 @@ impl RunOptions {
         if let Some(progress) = &self.progress {
             progress.file_done();
         }
+    }
+
+    /// With [`fail_fast`](Self::fail_fast): a case failed and files were left unrun.
+    pub fn stopped_early(&self) -> bool {
+        self.stop.is_raised()
     }
 
     /// Whether a case of this file and test passes the `--filter` substring and the `--run`

@@ -29,16 +29,36 @@ pub enum FixtureFileError {
     NotAnObject,
 }
 
+/// A result a runner gives per case, which can say whether the case failed (for `--fail-fast`).
+pub trait CaseOutcome {
+    /// The case failed.
+    fn is_failure(&self) -> bool;
+}
+
+impl CaseOutcome for CaseResult {
+    fn is_failure(&self) -> bool {
+        matches!(self.outcome, Outcome::Failed(_))
+    }
+}
+
+impl<A> CaseOutcome for (CaseResult, A) {
+    fn is_failure(&self) -> bool {
+        self.0.is_failure()
+    }
+}
+
 /// Runs `run_file` on every fixture file under `paths` (files or folders, recursively), files in
 /// parallel, telling `options`' progress reporter as files finish. Results keep the files' order.
-/// Paths that hold no fixture file at all are [`RunError::NoFixtures`].
+/// Paths that hold no fixture file at all are [`RunError::NoFixtures`]. With
+/// [`RunOptions::fail_fast`], files not started when a case fails are not run
+/// ([`RunOptions::stopped_early`] says so afterwards).
 pub fn run_files<T, F>(
     paths: &[PathBuf],
     options: &RunOptions,
     run_file: F,
 ) -> Result<Vec<T>, RunError>
 where
-    T: Send,
+    T: Send + CaseOutcome,
     F: Fn(&FixtureFile, &RunOptions) -> Vec<T> + Sync,
 {
     let files = collect_json_files(paths)?;
@@ -46,7 +66,14 @@ where
     Ok(files
         .par_iter()
         .flat_map_iter(|file| {
+            if options.fail_fast && options.stop.is_raised() {
+                options.file_done();
+                return Vec::new();
+            }
             let results = run_file(file, options);
+            if options.fail_fast && results.iter().any(CaseOutcome::is_failure) {
+                options.stop.raise();
+            }
             options.file_done();
             results
         })
@@ -80,6 +107,12 @@ impl CaseResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl CaseOutcome for (String, Result<usize, String>) {
+        fn is_failure(&self) -> bool {
+            self.1.is_err()
+        }
+    }
 
     fn fixture(path: PathBuf) -> FixtureFile {
         FixtureFile {
