@@ -912,3 +912,33 @@ fn fail_fast_stops_after_the_first_failure() {
     assert!(String::from_utf8_lossy(&stopped.stderr).contains("--fail-fast: stopped"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `evm-ee run` takes several files or folders: every file runs, the totals close the output, and
+/// a file that cannot be run is exit 2 without stopping the others.
+#[test]
+fn run_takes_several_files_and_folders() {
+    let scout = std::env::var_os("SCOUT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/scout"));
+    let output = evm_ee(&["run", scout.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("run: 2 files, 2 passed, 0 failed"), "{text}");
+    let output = evm_ee(&["run", "--json", scout.to_str().unwrap()]);
+    let report = json_report(&output);
+    assert_eq!(report["files"].as_array().unwrap().len(), 2, "{report}");
+    assert_eq!(report["passed"], 2);
+    let broken = scratch_dir("run-broken").join("broken.yaml");
+    std::fs::write(&broken, "beacon_state: [").unwrap();
+    let output = evm_ee(&[
+        "run",
+        broken.to_str().unwrap(),
+        scout.join("test.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("run: 2 files, 1 passed, 0 failed, 1 could not be run"),
+        "{text}"
+    );
+}

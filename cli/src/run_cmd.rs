@@ -8,11 +8,14 @@ use std::process::ExitCode;
 use chain::{ScoutReport, run_scout_file};
 use clap::Args;
 use evm_ee_host::Engine;
+use serde_json::json;
 
 #[derive(Args, Debug)]
 pub(crate) struct RunArgs {
-    /// The Scout YAML test file (execution scripts, shard blocks, expected post-state).
-    file: PathBuf,
+    /// Scout YAML test files (execution scripts, shard blocks, expected post-state), or folders
+    /// whose `*.yaml` files are run in name order.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
     /// The Wasm engine: wasmi (interpreter) or wasmtime (compiler, when built in).
     #[arg(long, default_value = "wasmi", value_parser = parse_engine)]
     engine: Engine,
@@ -34,8 +37,31 @@ fn parse_engine(s: &str) -> Result<Engine, String> {
     s.parse().map_err(|e: evm_ee_host::HostError| e.to_string())
 }
 
-/// Exit codes: 0 when the states and deposits match, 1 when they do not, 2 when the file cannot
-/// be run.
+/// The YAML files `paths` name: files as given, folders' `*.yaml` files in name order.
+fn yaml_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect();
+        if found.is_empty() {
+            return Err(format!("{}: no *.yaml file in this folder", path.display()));
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
+}
+
+/// Exit codes: 0 when every file's states, deposits and verdicts are as expected, 1 when one's
+/// are not, 2 when a file cannot be run (the others still run).
 pub(crate) fn run(args: &RunArgs) -> ExitCode {
     let limits = match crate::host_limits(args.max_ticks, args.max_memory) {
         Ok(limits) => limits,
@@ -44,19 +70,60 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = match run_scout_file(&args.file, args.engine, limits) {
-        Ok(report) => report,
-        Err(e) => {
-            eprintln!("error: {e}");
+    let files = match yaml_files(&args.files) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error}");
             return ExitCode::from(2);
         }
     };
-    if args.json {
-        println!("{}", report_json(&report));
-    } else {
-        print_report(&report, args.verbose);
+    let (mut passed, mut failed, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    let mut reports = Vec::new();
+    for file in &files {
+        let report = match run_scout_file(file, args.engine, limits) {
+            Ok(report) => report,
+            Err(e) => {
+                eprintln!("error: {e}");
+                errors.push(json!({"file": file.display().to_string(), "error": e.to_string()}));
+                continue;
+            }
+        };
+        if args.json {
+            reports.push(report_json(&report));
+        } else {
+            print_report(&report, args.verbose);
+        }
+        if report.passed() {
+            passed.push(file.display().to_string());
+        } else {
+            failed.push(file.display().to_string());
+        }
     }
-    if report.passed() {
+    if args.json {
+        // One file: its report, as before; several: every report and the totals.
+        match (files.len(), reports.pop()) {
+            (1, Some(report)) => println!("{report}"),
+            (_, last) => {
+                reports.extend(last);
+                println!(
+                    "{}",
+                    json!({"files": reports, "passed": passed.len(), "failed": failed,
+                           "errors": errors})
+                );
+            }
+        }
+    } else if files.len() > 1 {
+        println!(
+            "run: {} files, {} passed, {} failed, {} could not be run",
+            files.len(),
+            passed.len(),
+            failed.len(),
+            errors.len()
+        );
+    }
+    if !errors.is_empty() {
+        ExitCode::from(2)
+    } else if failed.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
