@@ -114,21 +114,36 @@ enum WitnessCommand {
 enum Suite {
     /// GeneralStateTests: every (test, fork, data/gas/value) case; checks the post-state root,
     /// the logs hash and expected exceptions.
+    #[command(
+        after_help = "Examples:\n  evm-ee ethtests state fixtures/ethereum-tests/GeneralStateTests --fork Cancun\n  evm-ee ethtests state add11.json --index d0g0v0 --fork Berlin..Cancun"
+    )]
     State(SuiteArgs),
     /// TransactionTests: decoding, sender recovery, intrinsic gas and validity per fork.
+    #[command(
+        after_help = "Example:\n  evm-ee ethtests transaction fixtures/ethereum-tests/TransactionTests"
+    )]
     Transaction(SuiteArgs),
     /// TrieTests: Merkle-Patricia trie roots (plain and secure).
+    #[command(after_help = "Example:\n  evm-ee ethtests trie fixtures/ethereum-tests/TrieTests")]
     Trie(SuiteArgs),
     /// RLPTests: RLP encoding and rejection of malformed RLP.
+    #[command(after_help = "Example:\n  evm-ee ethtests rlp fixtures/ethereum-tests/RLPTests")]
     Rlp(SuiteArgs),
     /// BlockchainTests: blocks imported in order with side chains and reorgs, checked against
     /// lastblockhash and the post-state.
+    #[command(
+        after_help = "Examples:\n  evm-ee ethtests blockchain fixtures/ethereum-tests/BlockchainTests\n  evm-ee ethtests blockchain --engine wasmi -v InvalidBlocks/bcEIP1559"
+    )]
     Blockchain(SuiteArgs),
     /// DifficultyTests: the proof-of-work difficulty of a block after its parent, with every
     /// bomb delay (Byzantium, Constantinople, Muir, London, Arrow and Gray Glacier).
+    #[command(
+        after_help = "Example:\n  evm-ee ethtests difficulty fixtures/ethereum-tests/DifficultyTests"
+    )]
     Difficulty(SuiteArgs),
     /// PoWTests: Ethash vectors (seal hash, seed, cache and dataset sizes, cache hash, mix
     /// digest and result), checked with the Ethash code the replay verifies seals with.
+    #[command(after_help = "Example:\n  evm-ee ethtests pow fixtures/ethereum-tests/PoWTests")]
     Pow(SuiteArgs),
 }
 
@@ -348,6 +363,32 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// Colour on a terminal unless `NO_COLOR` is set to something (no-color.org).
+fn color_enabled(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    terminal && no_color.is_none_or(|value| value.is_empty())
+}
+
+/// The report's text with `FAIL` in red and the closing line green when nothing failed, red
+/// otherwise.
+fn paint(text: &str) -> String {
+    const RED: &str = "\x1b[31m";
+    const GREEN: &str = "\x1b[32m";
+    const RESET: &str = "\x1b[0m";
+    let lines: Vec<&str> = text.lines().collect();
+    let last = lines.len().saturating_sub(1);
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| match line.strip_prefix("FAIL ") {
+            Some(rest) => format!("{RED}FAIL{RESET} {rest}"),
+            None if i == last && line.contains(" 0 failed") => format!("{GREEN}{line}{RESET}"),
+            None if i == last => format!("{RED}{line}{RESET}"),
+            None => (*line).to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `evm-ee.1` and a page per subcommand, at every depth (`evm-ee-ethtests-state.1`), into `dir`.
@@ -598,6 +639,11 @@ fn run_suite(suite: Suite) -> ExitCode {
     }
     if args.json {
         println!("{}", report.to_json());
+    } else if color_enabled(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    ) {
+        println!("{}", paint(&report.to_string()));
     } else {
         println!("{report}");
     }
@@ -618,5 +664,29 @@ fn run_suite(suite: Suite) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_with_no_color() {
+        assert!(color_enabled(true, None));
+        assert!(color_enabled(true, Some(std::ffi::OsStr::new(""))));
+        assert!(!color_enabled(true, Some(std::ffi::OsStr::new("1"))));
+        assert!(!color_enabled(false, None));
+        let failing = paint("fork x\nFAIL a :: b [Cancun] d0g0v0: why\nstate: 1 passed, 1 failed");
+        assert!(
+            failing.contains("\x1b[31mFAIL\x1b[0m a :: b"),
+            "{failing:?}"
+        );
+        assert!(failing.ends_with("\x1b[31mstate: 1 passed, 1 failed\x1b[0m"));
+        let passing = paint("state: 2 passed, 0 failed, 0 skipped");
+        assert_eq!(
+            passing,
+            "\x1b[32mstate: 2 passed, 0 failed, 0 skipped\x1b[0m"
+        );
     }
 }
