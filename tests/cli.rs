@@ -942,3 +942,56 @@ fn run_takes_several_files_and_folders() {
         "{text}"
     );
 }
+
+/// `witness inspect` reads a blob out of a Scout YAML file's shard block or from standard input
+/// (`-`), and names the blob's block: number, hash, parent.
+#[test]
+fn witness_inspect_reads_yaml_blocks_and_stdin() {
+    let dir = scratch_dir("inspect-yaml");
+    let folder = fixtures().join("ethereum-tests/BlockchainTests/ValidBlocks/bcExample");
+    let output = evm_ee(&[
+        "ethtests",
+        "blockchain",
+        "--no-progress",
+        "--filter",
+        "basefeeExample",
+        "--emit-yaml",
+        dir.to_str().unwrap(),
+        folder.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let yaml = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .unwrap();
+    let output = evm_ee(&["witness", "inspect", "--json", yaml.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    let from_yaml = json_report(&output);
+    assert_eq!(from_yaml["block"]["number"], 1, "{from_yaml}");
+    assert!(
+        from_yaml["block"]["hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("0xe9008b75")
+    );
+
+    // The same blob through standard input.
+    let test = chain::scout::ScoutTest::parse(&std::fs::read(&yaml).unwrap()).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_evm-ee"))
+        .args(["witness", "inspect", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &test.blocks[0].data).unwrap();
+    drop(child.stdin.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(json_report(&output), from_yaml);
+
+    let output = evm_ee(&["witness", "inspect", "--block", "9", yaml.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no shard block 9"));
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -12,9 +12,13 @@ use witness::{EMPTY_ROOT, Node, NodePool, SparseTrie};
 /// Arguments of `evm-ee witness inspect`.
 #[derive(Args, Debug)]
 pub(crate) struct InspectArgs {
-    /// A `debug_executionWitness` JSON file (geth or reth shape, or a saved JSON-RPC response) or
-    /// a block-data blob (starts with the magic `EEBD`).
+    /// A `debug_executionWitness` JSON file (geth or reth shape, or a saved JSON-RPC response), a
+    /// block-data blob (starts with the magic `EEBD`), a Scout YAML file (`.yaml`: the blob of
+    /// its shard block `--block N`), or `-` for standard input.
     file: PathBuf,
+    /// With a Scout YAML file: the shard block whose data (a block-data blob) to inspect.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    block: usize,
     /// Verify the trie nodes against this state root (0x-prefixed hex): the root node must be in
     /// the witness and every node reachable from it must decode strictly (subtrees the witness
     /// does not hold stay unresolved, as they do in the EE).
@@ -31,17 +35,70 @@ pub(crate) struct InspectArgs {
 /// file still growing) is refused before it fills memory.
 pub(crate) const MAX_WITNESS_FILE_BYTES: u64 = 256 << 20;
 
+/// The bytes to inspect: the file, standard input (`-`), or a Scout YAML file's shard block.
+fn input_bytes(args: &InspectArgs) -> Result<Vec<u8>, String> {
+    let bytes = if args.file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin().lock(), MAX_WITNESS_FILE_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(|e| format!("standard input: {e}"))?;
+        if bytes.len() as u64 > MAX_WITNESS_FILE_BYTES {
+            return Err(format!(
+                "standard input: more than {MAX_WITNESS_FILE_BYTES} bytes"
+            ));
+        }
+        bytes
+    } else {
+        evm_ee_host::read_file_bounded(&args.file, MAX_WITNESS_FILE_BYTES)
+            .map_err(|e| e.to_string())?
+    };
+    let is_yaml = args
+        .file
+        .extension()
+        .is_some_and(|e| e == "yaml" || e == "yml");
+    if !is_yaml {
+        return Ok(bytes);
+    }
+    let test = chain::scout::ScoutTest::parse(&bytes)
+        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let count = test.blocks.len();
+    test.blocks
+        .into_iter()
+        .nth(args.block)
+        .map(|block| block.data)
+        .ok_or_else(|| {
+            format!(
+                "{}: no shard block {} ({count} blocks)",
+                args.file.display(),
+                args.block
+            )
+        })
+}
+
 pub(crate) fn inspect(args: &InspectArgs) -> ExitCode {
-    let bytes = match evm_ee_host::read_file_bounded(&args.file, MAX_WITNESS_FILE_BYTES) {
+    let bytes = match input_bytes(args) {
         Ok(bytes) => bytes,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(2);
         }
     };
-    let (format, witness, block_len) = if bytes.starts_with(&BLOB_MAGIC) {
+    let (format, witness, block_len, header) = if bytes.starts_with(&BLOB_MAGIC) {
         match BlockDataBlob::decode(&bytes) {
-            Ok(blob) => ("block-data blob", blob.witness, Some(blob.block.len())),
+            Ok(blob) => {
+                // The blob's block, when it decodes (the EE would reject one that does not).
+                let header = evm_core::block::Block::decode(&blob.block)
+                    .ok()
+                    .map(|block| block.header);
+                (
+                    "block-data blob",
+                    blob.witness,
+                    Some(blob.block.len()),
+                    header,
+                )
+            }
             Err(error) => {
                 eprintln!(
                     "error: {}: not a valid block-data blob: {error}",
@@ -53,7 +110,7 @@ pub(crate) fn inspect(args: &InspectArgs) -> ExitCode {
     } else {
         let text = String::from_utf8_lossy(&bytes);
         match Witness::from_json(&text) {
-            Ok(witness) => ("debug_executionWitness JSON", witness, None),
+            Ok(witness) => ("debug_executionWitness JSON", witness, None, None),
             Err(error) => {
                 eprintln!("error: {}: not a witness: {error}", args.file.display());
                 return ExitCode::FAILURE;
@@ -92,6 +149,13 @@ pub(crate) fn inspect(args: &InspectArgs) -> ExitCode {
         if let Some(block_len) = block_len {
             report["block_bytes"] = block_len.into();
         }
+        if let Some(header) = &header {
+            report["block"] = serde_json::json!({
+                "number": header.number,
+                "hash": format!("{:#x}", header.hash()),
+                "parent_hash": format!("{:#x}", header.parent_hash),
+            });
+        }
         if let Some((root, result)) = &verification {
             report["root"] = format!("{root:#x}").into();
             report["verified"] = result.is_ok().into();
@@ -104,6 +168,14 @@ pub(crate) fn inspect(args: &InspectArgs) -> ExitCode {
         println!("{}: {format}", args.file.display());
         if let Some(block_len) = block_len {
             println!("  block       {block_len} bytes");
+        }
+        if let Some(header) = &header {
+            println!(
+                "  block       number {}, hash {:#x}, parent {:#x}",
+                header.number,
+                header.hash(),
+                header.parent_hash
+            );
         }
         println!(
             "  state nodes {} ({} bytes, {malformed_nodes} malformed)",
