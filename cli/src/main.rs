@@ -318,16 +318,29 @@ fn parse_regex(text: &str) -> Result<regex::Regex, String> {
         .map_err(|e| e.to_string())
 }
 
-/// An indicatif bar fed by the runners.
-struct Bar(indicatif::ProgressBar);
+/// An indicatif bar fed by the runners: files done of all, and the cases so far that passed
+/// (or were skipped) and failed.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    ok: std::sync::atomic::AtomicUsize,
+    failed: std::sync::atomic::AtomicUsize,
+}
 
 impl Progress for Bar {
     fn start(&self, files: usize) {
-        self.0.set_length(files as u64);
+        self.bar.set_length(files as u64);
     }
 
     fn file_done(&self) {
-        self.0.inc(1);
+        self.bar.inc(1);
+    }
+
+    fn cases_done(&self, ok: usize, failed: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let ok = self.ok.fetch_add(ok, Relaxed) + ok;
+        let failed = self.failed.fetch_add(failed, Relaxed) + failed;
+        self.bar
+            .set_message(format!("{} cases: {ok} ok, {failed} failed", ok + failed));
     }
 }
 
@@ -538,7 +551,7 @@ fn run_suite(suite: Suite) -> ExitCode {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} files {elapsed} (eta {eta})",
+                "{bar:40} {pos}/{len} files, {msg} {elapsed} (eta {eta})",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
@@ -566,7 +579,13 @@ fn run_suite(suite: Suite) -> ExitCode {
         fail_fast: args.fail_fast,
         progress: bar
             .clone()
-            .map(|bar| Arc::new(Bar(bar)) as Arc<dyn Progress>),
+            .map(|bar| {
+                Arc::new(Bar {
+                    bar,
+                    ok: Default::default(),
+                    failed: Default::default(),
+                }) as Arc<dyn Progress>
+            }),
         ..RunOptions::default()
     };
     let blockchain_only = [

@@ -31,6 +31,8 @@ pub trait Progress: Send + Sync {
     fn start(&self, files: usize);
     /// One more file is done.
     fn file_done(&self);
+    /// A file's cases are done: how many of them failed and how many did not.
+    fn cases_done(&self, _ok: usize, _failed: usize) {}
 }
 
 /// What every runner takes besides the fixture paths.
@@ -93,6 +95,13 @@ impl RunOptions {
     pub fn start(&self, files: usize) {
         if let Some(progress) = &self.progress {
             progress.start(files);
+        }
+    }
+
+    /// Tells the progress reporter how a file's cases went.
+    pub fn cases_done(&self, ok: usize, failed: usize) {
+        if let Some(progress) = &self.progress {
+            progress.cases_done(ok, failed);
         }
     }
 

@@ -71,7 +71,9 @@ where
                 return Vec::new();
             }
             let results = run_file(file, options);
-            if options.fail_fast && results.iter().any(CaseOutcome::is_failure) {
+            let failed = results.iter().filter(|r| r.is_failure()).count();
+            options.cases_done(results.len() - failed, failed);
+            if options.fail_fast && failed > 0 {
                 options.stop.raise();
             }
             options.file_done();
