@@ -905,6 +905,10 @@ fn fail_fast_stops_after_the_first_failure() {
     assert_eq!(stopped.status.code(), Some(1));
     let (all, stopped_report) = (json_report(&all), json_report(&stopped));
     assert!(stopped_report["failed"].as_u64().unwrap() > 0);
+    assert_eq!(
+        stopped_report["failures"][0]["code"], "state_root_mismatch",
+        "{stopped_report}"
+    );
     assert!(
         stopped_report["total"].as_u64().unwrap() < all["total"].as_u64().unwrap(),
         "{stopped_report}"

@@ -577,15 +577,13 @@ fn run_suite(suite: Suite) -> ExitCode {
         stateless: args.stateless,
         verbose: args.verbose,
         fail_fast: args.fail_fast,
-        progress: bar
-            .clone()
-            .map(|bar| {
-                Arc::new(Bar {
-                    bar,
-                    ok: Default::default(),
-                    failed: Default::default(),
-                }) as Arc<dyn Progress>
-            }),
+        progress: bar.clone().map(|bar| {
+            Arc::new(Bar {
+                bar,
+                ok: Default::default(),
+                failed: Default::default(),
+            }) as Arc<dyn Progress>
+        }),
         ..RunOptions::default()
     };
     let blockchain_only = [

@@ -82,6 +82,51 @@ pub struct Failure {
     pub index: String,
     /// Why it failed.
     pub reason: String,
+    /// Why it failed as a stable identifier for machines ([`reason_code`]).
+    pub code: &'static str,
+}
+
+/// The stable identifier of a failure's reason, for `--json` readers that sort failures by kind:
+/// `state_root_mismatch`, `logs_hash_mismatch`, `expected_exception` (the fixture expected a
+/// rejection that did not come), `unexpected_exception` (a rejection the fixture did not
+/// expect), `last_block_hash_mismatch`, `post_state_mismatch`, `block_hash_mismatch`,
+/// `witness_failure`, `malformed_fixture`, `unreadable_file`, `wrong_suite`, `write_failed`,
+/// `state_access_failed`, or `other`.
+pub fn reason_code(reason: &str) -> &'static str {
+    const CODES: [(&str, &str); 17] = [
+        (crate::kind::WRONG_SUITE, "wrong_suite"),
+        ("malformed", "malformed_fixture"),
+        ("no postState", "malformed_fixture"),
+        ("not JSON", "unreadable_file"),
+        ("not a JSON object", "unreadable_file"),
+        ("state root ", "state_root_mismatch"),
+        ("head state root ", "post_state_mismatch"),
+        ("logs hash ", "logs_hash_mismatch"),
+        ("expected exception ", "expected_exception"),
+        ("transaction rejected: ", "unexpected_exception"),
+        ("lastblockhash ", "last_block_hash_mismatch"),
+        ("witness generation", "witness_failure"),
+        ("witness verification", "witness_failure"),
+        ("blob round trip", "witness_failure"),
+        ("state access failed", "state_access_failed"),
+        ("cannot write ", "write_failed"),
+        ("genesis block does not decode", "malformed_fixture"),
+    ];
+    if let Some((_, code)) = CODES.iter().find(|(start, _)| reason.starts_with(start)) {
+        return code;
+    }
+    // Blockchain tests name the block first: `block 2 (0x..) expected to be rejected ..`.
+    if reason.contains("expected to be rejected") {
+        "expected_exception"
+    } else if reason.contains(" rejected: ") {
+        "unexpected_exception"
+    } else if reason.contains("decoded hash ") {
+        "block_hash_mismatch"
+    } else if reason.contains("is not a regular file") || reason.contains("cannot read") {
+        "unreadable_file"
+    } else {
+        "other"
+    }
 }
 
 /// What the execution environment did in a run through a Wasm engine.
@@ -212,6 +257,7 @@ impl Report {
                         test: result.test,
                         fork: result.fork,
                         index: result.index,
+                        code: reason_code(&reason),
                         reason,
                     });
                 }
@@ -334,6 +380,47 @@ fn fork_order(name: &str) -> (usize, u8, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_have_stable_codes() {
+        for (reason, code) in [
+            ("state root 0x01 != expected 0x02", "state_root_mismatch"),
+            ("logs hash 0x01 != expected 0x02", "logs_hash_mismatch"),
+            (
+                "expected exception TR_TypeNotSupported, transaction was accepted",
+                "expected_exception",
+            ),
+            (
+                "transaction rejected: intrinsic gas too low",
+                "unexpected_exception",
+            ),
+            (
+                "block 2 (0xab..) expected to be rejected (INVALID_GASLIMIT) but was accepted",
+                "expected_exception",
+            ),
+            (
+                "block 1 (0xab..) rejected: invalid block: gas",
+                "unexpected_exception",
+            ),
+            (
+                "lastblockhash 0x01 (3) != head 0x02 (block 2)",
+                "last_block_hash_mismatch",
+            ),
+            (
+                "head state root 0x01 != postState root 0x02: ..",
+                "post_state_mismatch",
+            ),
+            ("malformed post: missing hash", "malformed_fixture"),
+            (
+                "wrong suite: a GeneralStateTests test, not a BlockchainTests one",
+                "wrong_suite",
+            ),
+            ("witness verification: root missing", "witness_failure"),
+            ("something new", "other"),
+        ] {
+            assert_eq!(reason_code(reason), code, "{reason}");
+        }
+    }
 
     #[test]
     fn forks_are_listed_in_activation_order_with_transitions_after_their_start() {
