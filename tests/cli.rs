@@ -788,6 +788,18 @@ fn version_completions_and_man_pages() {
         cfg!(feature = "wasmtime"),
         "{version}"
     );
+    // Every --json report carries the same envelope.
+    let example = fixtures().join("ethereum-tests/GeneralStateTests/stExample/add11.json");
+    let report = json_report(&evm_ee(&[
+        "ethtests",
+        "state",
+        "--json",
+        example.to_str().unwrap(),
+    ]));
+    assert_eq!(report["command"], "ethtests state");
+    assert_eq!(report["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(report["engines_built_in"][1], "wasmi");
+    assert!(report["elapsed_ms"].is_u64());
     let output = evm_ee(&["completions", "bash"]);
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("complete -F _evm__ee"));

@@ -91,13 +91,16 @@ struct BenchReport {
 }
 
 pub(crate) fn run(command: &BenchCommand) -> ExitCode {
+    let started = Instant::now();
     match command {
         BenchCommand::Precompiles(args) => crate::bench_precompiles::run(args),
         BenchCommand::Blocks(args) => match bench_blocks(args) {
             Ok(report) => {
                 if args.json {
-                    match serde_json::to_string(&report) {
-                        Ok(text) => println!("{text}"),
+                    match serde_json::to_value(&report) {
+                        Ok(value) => {
+                            println!("{}", crate::json_envelope("bench blocks", started, value))
+                        }
                         Err(error) => {
                             eprintln!("error: {error}");
                             return ExitCode::FAILURE;

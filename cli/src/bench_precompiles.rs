@@ -81,6 +81,7 @@ struct Report {
 }
 
 pub(crate) fn run(args: &PrecompilesArgs) -> ExitCode {
+    let started = std::time::Instant::now();
     match bench(args) {
         Ok(report) => {
             if let Some(path) = &args.chart
@@ -90,8 +91,11 @@ pub(crate) fn run(args: &PrecompilesArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
             if args.json {
-                match serde_json::to_string(&report) {
-                    Ok(text) => println!("{text}"),
+                match serde_json::to_value(&report) {
+                    Ok(value) => println!(
+                        "{}",
+                        crate::json_envelope("bench precompiles", started, value)
+                    ),
                     Err(e) => {
                         eprintln!("error: {e}");
                         return ExitCode::FAILURE;

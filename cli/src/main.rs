@@ -378,6 +378,36 @@ fn main() -> ExitCode {
     }
 }
 
+/// The engines this build runs blocks in, as `--version` and every JSON report name them.
+pub(crate) fn engines_built_in() -> &'static [&'static str] {
+    if cfg!(feature = "wasmtime") {
+        &["native", "wasmi", "wasmtime"]
+    } else {
+        &["native", "wasmi"]
+    }
+}
+
+/// `report` (a JSON object) with what every `--json` report of the command carries: the
+/// command, the version, the engines built in and the elapsed time since `started`.
+pub(crate) fn json_envelope(
+    command: &str,
+    started: std::time::Instant,
+    mut report: serde_json::Value,
+) -> serde_json::Value {
+    if let serde_json::Value::Object(map) = &mut report {
+        map.insert("command".into(), command.into());
+        map.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+        map.insert("engines_built_in".into(), engines_built_in().into());
+        map.insert(
+            "elapsed_ms".into(),
+            u64::try_from(started.elapsed().as_millis())
+                .unwrap_or(u64::MAX)
+                .into(),
+        );
+    }
+    report
+}
+
 /// Colour on a terminal unless `NO_COLOR` is set to something (no-color.org).
 fn color_enabled(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
     terminal && no_color.is_none_or(|value| value.is_empty())
@@ -655,7 +685,8 @@ fn run_suite(suite: Suite) -> ExitCode {
         return ExitCode::from(2);
     }
     if args.json {
-        println!("{}", report.to_json());
+        let command = format!("ethtests {}", report.suite);
+        println!("{}", json_envelope(&command, started, report.to_json()));
     } else if color_enabled(
         std::io::stdout().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),

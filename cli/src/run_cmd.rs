@@ -77,6 +77,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let started = std::time::Instant::now();
     let (mut passed, mut failed, mut errors) = (Vec::new(), Vec::new(), Vec::new());
     let mut reports = Vec::new();
     for file in &files {
@@ -102,14 +103,12 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     if args.json {
         // One file: its report, as before; several: every report and the totals.
         match (files.len(), reports.pop()) {
-            (1, Some(report)) => println!("{report}"),
+            (1, Some(report)) => println!("{}", crate::json_envelope("run", started, report)),
             (_, last) => {
                 reports.extend(last);
-                println!(
-                    "{}",
-                    json!({"files": reports, "passed": passed.len(), "failed": failed,
-                           "errors": errors})
-                );
+                let summary = json!({"files": reports, "passed": passed.len(), "failed": failed,
+                                     "errors": errors});
+                println!("{}", crate::json_envelope("run", started, summary));
             }
         }
     } else if files.len() > 1 {
@@ -152,8 +151,8 @@ pub(crate) fn print_report(report: &ScoutReport, verbose: bool) {
                 "block {} (env {}) accepted: {} -> {} [{} ticks, {} deposits]",
                 block.index,
                 block.env,
-                hex::encode(block.pre_state),
-                hex::encode(post),
+                witness::hex::encode(&block.pre_state),
+                witness::hex::encode(post),
                 r.ticks,
                 r.deposits.len()
             ),
@@ -182,8 +181,8 @@ pub(crate) fn print_report(report: &ScoutReport, verbose: bool) {
             if got != want {
                 println!(
                     "  env {i}: got {} expected {}",
-                    hex::encode(got),
-                    hex::encode(want)
+                    witness::hex::encode(got),
+                    witness::hex::encode(want)
                 );
             }
         }
@@ -227,14 +226,14 @@ pub(crate) fn report_json(report: &ScoutReport) -> serde_json::Value {
             serde_json::json!({
                 "index": b.index,
                 "env": b.env,
-                "pre_state": hex::encode(b.pre_state),
-                "post_state": b.result.post_state.map(hex::encode),
+                "pre_state": witness::hex::encode(&b.pre_state),
+                "post_state": b.result.post_state.map(|s| witness::hex::encode(&s)),
                 "accepted": b.result.next_state().is_some(),
                 "expect_rejection": b.expect_rejection,
                 "ticks": b.result.ticks,
                 "trap": b.result.trap,
                 "reason": b.result.reason,
-                "deposits": b.result.deposits.iter().map(hex::encode).collect::<Vec<_>>(),
+                "deposits": b.result.deposits.iter().map(|d| witness::hex::encode(d)).collect::<Vec<_>>(),
                 "debug": b.result.debug_output.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
             })
         })
@@ -243,8 +242,8 @@ pub(crate) fn report_json(report: &ScoutReport) -> serde_json::Value {
         "file": report.path.display().to_string(),
         "engine": report.ran_on,
         "blocks": blocks,
-        "final_states": report.final_states.iter().map(hex::encode).collect::<Vec<_>>(),
-        "expected_states": report.expected_states.iter().map(hex::encode).collect::<Vec<_>>(),
+        "final_states": report.final_states.iter().map(|s| witness::hex::encode(s)).collect::<Vec<_>>(),
+        "expected_states": report.expected_states.iter().map(|s| witness::hex::encode(s)).collect::<Vec<_>>(),
         "states_match": report.states_match(),
         "deposits_match": report.deposits_match(),
         "unexpected_verdicts": report.unexpected_verdicts().map(|b| b.index).collect::<Vec<_>>(),
