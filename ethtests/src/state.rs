@@ -47,8 +47,9 @@ pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<(CaseResult, Op
         if !options.matches(&file.display, name) {
             continue;
         }
-        if let Some(reason) = crate::kind::check(test, crate::kind::FixtureKind::State) {
-            results.push((
+        // A test that fails as a whole, before any case: one failed case for it.
+        let test_failed = |reason: String| {
+            (
                 CaseResult {
                     file: file.display.clone(),
                     test: name.clone(),
@@ -57,22 +58,16 @@ pub fn run_file(file: &FixtureFile, options: &RunOptions) -> Vec<(CaseResult, Op
                     outcome: Outcome::Failed(reason),
                 },
                 None,
-            ));
+            )
+        };
+        if let Some(reason) = crate::kind::check(test, crate::kind::FixtureKind::State) {
+            results.push(test_failed(reason));
             continue;
         }
         let cases = match expand_cases(test, options) {
             Ok(cases) => cases,
             Err(error) => {
-                results.push((
-                    CaseResult {
-                        file: file.display.clone(),
-                        test: name.clone(),
-                        fork: "-".into(),
-                        index: String::new(),
-                        outcome: Outcome::Failed(format!("malformed test: {error}")),
-                    },
-                    None,
-                ));
+                results.push(test_failed(format!("malformed test: {error}")));
                 continue;
             }
         };
