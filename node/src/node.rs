@@ -116,6 +116,22 @@ pub struct SlotBlocks {
     pub shard_blocks: Vec<ShardBlock>,
 }
 
+impl SlotBlocks {
+    /// Each deployment with its position, its code and its libraries (none when the slot
+    /// carries no libraries).
+    fn deployments(&self) -> impl Iterator<Item = (usize, &Deployment, &Bytes, &[LibraryCode])> {
+        self.beacon
+            .deployments
+            .iter()
+            .zip(&self.codes)
+            .enumerate()
+            .map(|(offset, (deployment, code))| {
+                let libraries = self.libraries.get(offset).map_or(&[][..], Vec::as_slice);
+                (offset, deployment, code, libraries)
+            })
+    }
+}
+
 /// A built slot: its blocks, and the transactions the producer drops.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SlotProposal {
@@ -642,13 +658,7 @@ impl Node {
         }
         // Deployments: the next indices, code matching its hash and loading in every engine.
         let mut new_ees = Vec::new();
-        for (offset, (deployment, code)) in blocks
-            .beacon
-            .deployments
-            .iter()
-            .zip(&blocks.codes)
-            .enumerate()
-        {
+        for (offset, deployment, code, libraries) in blocks.deployments() {
             let id = self.deployed_count() + offset;
             if deployment.ee as usize != id {
                 return Err(invalid(format!("deployment {offset} is not EE {id}")));
@@ -656,7 +666,6 @@ impl Node {
             if Bytes32(witness::keccak256(&code.0).to_fixed_bytes()) != deployment.code_hash {
                 return Err(invalid(format!("EE {id}'s code does not match its hash")));
             }
-            let libraries = blocks.libraries.get(offset).map_or(&[][..], Vec::as_slice);
             if libraries
                 .iter()
                 .map(LibraryCode::reference)
@@ -760,19 +769,13 @@ impl Node {
             let mut ees = txn.open_table(db::EES).map_err(db_error)?;
             let mut codes = txn.open_table(db::CODES).map_err(db_error)?;
             let mut library_table = txn.open_table(db::LIBRARIES).map_err(db_error)?;
-            for (offset, (deployment, code)) in blocks
-                .beacon
-                .deployments
-                .iter()
-                .zip(&blocks.codes)
-                .enumerate()
-            {
+            for (_, deployment, code, libraries) in blocks.deployments() {
                 codes
                     .insert(deployment.ee, code.0.as_slice())
                     .map_err(db_error)?;
-                if let Some(libraries) = blocks.libraries.get(offset).filter(|l| !l.is_empty()) {
+                if !libraries.is_empty() {
                     library_table
-                        .insert(deployment.ee, encode(libraries).as_slice())
+                        .insert(deployment.ee, encode(&libraries).as_slice())
                         .map_err(db_error)?;
                 }
                 let record = EeRecord {
