@@ -771,7 +771,12 @@ fn relay_archives(args: &RelayArgs) -> Result<ExitCode, String> {
                 let id = match ee {
                     Some(id) => id,
                     None => {
-                        let id = deploy_evm_ee(&args.client, input.pre_state)?;
+                        let id = crate::node_load::deploy(
+                            &args.client,
+                            ee_module::EE_WASM,
+                            input.pre_state,
+                            &[],
+                        )?;
                         ee = Some(id);
                         id
                     }
@@ -830,22 +835,4 @@ fn relay_archives(args: &RelayArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Deploys the EVM EE (the project's module) at `initial_state`; its index.
-fn deploy_evm_ee(client: &ClientArgs, initial_state: [u8; 32]) -> Result<u32, String> {
-    let path = format!(
-        "/api/ees?initial_state={}",
-        witness::hex::encode(&initial_state)
-    );
-    let reply = request(
-        client,
-        "POST",
-        &path,
-        Some(("application/wasm", ee_module::EE_WASM)),
-    )?;
-    reply["ee"]
-        .as_u64()
-        .and_then(|ee| u32::try_from(ee).ok())
-        .ok_or_else(|| format!("the node answered the deployment without an EE: {reply}"))
 }

@@ -44,6 +44,33 @@ impl ScoutModules {
     }
 }
 
+/// Deploys `code` with `libraries` (`(import module name, wasm)`) at `initial_state` on every
+/// shard of the node behind `client`; the EE's index.
+pub(crate) fn deploy(
+    client: &ClientArgs,
+    code: &[u8],
+    initial_state: [u8; 32],
+    libraries: &[(String, Vec<u8>)],
+) -> Result<u32, String> {
+    let libraries: Vec<Value> = libraries
+        .iter()
+        .map(|(name, code)| json!({"name": name, "code": witness::hex::encode(code)}))
+        .collect();
+    let body = json!({"code": witness::hex::encode(code),
+                      "initial_state": witness::hex::encode(&initial_state),
+                      "libraries": libraries});
+    let reply = request(
+        client,
+        "POST",
+        "/api/ees",
+        Some(("application/json", body.to_string().as_bytes())),
+    )?;
+    reply["ee"]
+        .as_u64()
+        .and_then(|ee| u32::try_from(ee).ok())
+        .ok_or_else(|| format!("the node answered the deployment without an EE: {reply}"))
+}
+
 /// Runs `test` on the node behind `client`, its blocks on `shard`; `path` labels the report.
 /// A block the node drops (its engines disagree) or refuses is an error; a trap is a verdict in
 /// the report.
@@ -59,27 +86,10 @@ pub(crate) fn run_on_node(
         .as_array()
         .map(|engines| engines.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let libraries: Vec<Value> = modules
-        .libraries
-        .iter()
-        .map(|(name, code)| json!({"name": name, "code": witness::hex::encode(code)}))
-        .collect();
     let mut ees = Vec::with_capacity(modules.scripts.len());
     for (index, (code, state)) in modules.scripts.iter().zip(&test.pre_states).enumerate() {
-        let body = json!({"code": witness::hex::encode(code),
-                          "initial_state": witness::hex::encode(state),
-                          "libraries": libraries});
-        let reply = request(
-            client,
-            "POST",
-            "/api/ees",
-            Some(("application/json", body.to_string().as_bytes())),
-        )
-        .map_err(|e| format!("execution script {index}: {e}"))?;
-        let ee = reply["ee"]
-            .as_u64()
-            .and_then(|ee| u32::try_from(ee).ok())
-            .ok_or_else(|| format!("the node answered the deployment without an EE: {reply}"))?;
+        let ee = deploy(client, code, *state, &modules.libraries)
+            .map_err(|e| format!("execution script {index}: {e}"))?;
         ees.push(ee);
     }
     // Every block is submitted before any receipt is awaited, so that a slot takes as many as its
